@@ -1,0 +1,155 @@
+import type { Provider } from './domain.js';
+import { DEFAULT_HTTP_SETTINGS, type RetrySettings } from './providers/http.js';
+
+export interface FlashbackConfig {
+  baseUrl: string;
+  token: string;
+}
+export interface ChatbaseConfig {
+  baseUrl: string;
+  apiKey: string;
+  chatbotIds: string[];
+}
+export interface MoveworksDataConfig {
+  baseUrl: string;
+  token: string;
+}
+export interface SymblConfig {
+  baseUrl: string;
+  token: string;
+}
+export interface MoveworksConversationsConfig {
+  baseUrl: string;
+  token: string;
+  assistantName: string;
+}
+
+export interface ProviderConfigs {
+  FLASHBACK?: FlashbackConfig;
+  CHATBASE?: ChatbaseConfig;
+  MOVEWORKS_DATA?: MoveworksDataConfig;
+  SYMBL?: SymblConfig;
+  MOVEWORKS_CONVERSATIONS?: MoveworksConversationsConfig;
+}
+
+/** How every vendor client talks HTTP. */
+export interface HttpSettings {
+  timeoutMs: number;
+  retry: RetrySettings;
+  breakerThreshold: number;
+  breakerHalfOpenAfterMs: number;
+  connections: number;
+}
+
+export interface AppConfig {
+  port: number;
+  providers: ProviderConfigs;
+  http: HttpSettings;
+  /** Signs cursors so the graph can refuse ones it did not issue. */
+  cursorSecret: string;
+  /** Largest `first`/`last` accepted. */
+  maxPageSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export const DEV_CURSOR_SECRET = 'conversations-graph-development-cursor-secret';
+
+/** Validates the environment once; throws a ConfigError listing every problem. */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const url = (name: string): string | undefined => {
+    const value = read(name);
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+      return value.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be an http(s) URL, got "${value}"`);
+      return undefined;
+    }
+  };
+  const required = (name: string, because: string): string => {
+    const value = read(name);
+    if (value === undefined) problems.push(`${name} is required because ${because} is set`);
+    return value ?? '';
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const providers: ProviderConfigs = {};
+  const flashbackUrl = url('FLASHBACK_BASE_URL');
+  if (flashbackUrl) {
+    providers.FLASHBACK = { baseUrl: flashbackUrl, token: required('FLASHBACK_TOKEN', 'FLASHBACK_BASE_URL') };
+  }
+  const chatbaseUrl = url('CHATBASE_BASE_URL');
+  if (chatbaseUrl) {
+    const ids = (read('CHATBASE_CHATBOT_IDS') ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+    if (ids.length === 0) problems.push('CHATBASE_CHATBOT_IDS must list at least one chatbot id because CHATBASE_BASE_URL is set');
+    providers.CHATBASE = {
+      baseUrl: chatbaseUrl,
+      apiKey: required('CHATBASE_API_KEY', 'CHATBASE_BASE_URL'),
+      chatbotIds: [...new Set(ids)],
+    };
+  }
+  const moveworksDataUrl = url('MOVEWORKS_DATA_BASE_URL');
+  if (moveworksDataUrl) {
+    providers.MOVEWORKS_DATA = { baseUrl: moveworksDataUrl, token: required('MOVEWORKS_DATA_TOKEN', 'MOVEWORKS_DATA_BASE_URL') };
+  }
+  const symblUrl = url('SYMBL_BASE_URL');
+  if (symblUrl) {
+    providers.SYMBL = { baseUrl: symblUrl, token: required('SYMBL_TOKEN', 'SYMBL_BASE_URL') };
+  }
+  const moveworksConversationsUrl = url('MOVEWORKS_CONVERSATIONS_BASE_URL');
+  if (moveworksConversationsUrl) {
+    providers.MOVEWORKS_CONVERSATIONS = {
+      baseUrl: moveworksConversationsUrl,
+      token: required('MOVEWORKS_CONVERSATIONS_TOKEN', 'MOVEWORKS_CONVERSATIONS_BASE_URL'),
+      assistantName: required('MOVEWORKS_ASSISTANT_NAME', 'MOVEWORKS_CONVERSATIONS_BASE_URL'),
+    };
+  }
+
+  const config: AppConfig = {
+    port: integer('PORT', 4000, 0, 65535),
+    providers,
+    http: {
+      timeoutMs: integer('UPSTREAM_TIMEOUT_MS', DEFAULT_HTTP_SETTINGS.timeoutMs, 100, 120_000),
+      retry: {
+        maxAttempts: integer('UPSTREAM_MAX_ATTEMPTS', DEFAULT_HTTP_SETTINGS.retry.maxAttempts, 1, 10),
+        baseDelayMs: integer('UPSTREAM_RETRY_BASE_DELAY_MS', DEFAULT_HTTP_SETTINGS.retry.baseDelayMs, 0, 60_000),
+        maxDelayMs: integer('UPSTREAM_RETRY_MAX_DELAY_MS', DEFAULT_HTTP_SETTINGS.retry.maxDelayMs, 0, 120_000),
+      },
+      breakerThreshold: integer('UPSTREAM_BREAKER_THRESHOLD', DEFAULT_HTTP_SETTINGS.breakerThreshold, 0, 1000),
+      breakerHalfOpenAfterMs: integer('UPSTREAM_BREAKER_HALF_OPEN_MS', DEFAULT_HTTP_SETTINGS.breakerHalfOpenAfterMs, 0, 600_000),
+      connections: integer('UPSTREAM_CONNECTIONS', DEFAULT_HTTP_SETTINGS.connections, 1, 1024),
+    },
+    cursorSecret: read('CURSOR_SECRET') ?? DEV_CURSOR_SECRET,
+    maxPageSize: integer('MAX_PAGE_SIZE', 100, 1, 1000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export function configuredProviders(config: AppConfig): Provider[] {
+  return (Object.keys(config.providers) as Provider[]).filter((provider) => config.providers[provider] !== undefined);
+}

@@ -1,0 +1,87 @@
+import type { Conversation, ConversationFilter, JsonValue, Message, Person, Provider } from '../domain.js';
+import type { HttpClientOptions } from './http.js';
+
+/**
+ * The port every vendor adapter implements. The graph sees vendors only
+ * through this file: ordered streams with opaque positions, batch look-ups,
+ * and people and messages of a conversation.
+ */
+
+/** Where a stream stands. Opaque to the graph; JSON so it can live in a cursor. */
+export type Position = JsonValue;
+
+export interface StreamItem<T> {
+  item: T;
+  /** Position just before this item, in the stream's forward order. */
+  before: Position;
+  /** Position just after this item, in the stream's forward order. */
+  after: Position;
+}
+
+export interface StreamChunk<T> {
+  /** In walk order: forward = the stream's order; backward = reversed. */
+  items: StreamItem<T>[];
+  /** Where the next call in the same direction continues. */
+  next: Position;
+  /** True when items exist beyond `next` in the walk direction. */
+  hasMore: boolean;
+}
+
+/**
+ * An ordered stream of items (conversations: newest `createdAt` first).
+ * A chunk may hold fewer items than asked for (even none, e.g. after local
+ * refinement) as long as `next` advanced or `hasMore` is false; the merge
+ * calls again from `next` while it needs more.
+ */
+export interface OrderedStream<T> {
+  /** Items in stream order starting at `start` (null: the beginning). */
+  forward(start: Position | null, count: number): Promise<StreamChunk<T>>;
+  /**
+   * Items in reverse stream order ending just before `end` (null: the end of
+   * the stream). Absent when the vendor cannot page backward.
+   */
+  backward?: (end: Position | null, count: number) => Promise<StreamChunk<T>>;
+  /** Exact number of items, or null when the vendor cannot say. */
+  count(): Promise<number | null>;
+  /** Whether a value decoded from a cursor is a position this stream issued (shape check). */
+  isPosition(value: unknown): value is Position;
+}
+
+/** What a global id carries besides provider and vendor id, to narrow look-ups. */
+export interface ConversationKey {
+  providerId: string;
+  /** Creation instant in ms, when known. */
+  createdAtMs: number | null;
+  /** Vendor-specific narrowing hint (Chatbase: the chatbot id). */
+  hint: string | null;
+}
+
+export interface ProviderSession {
+  readonly provider: Provider;
+  /** Conversations matching the filter, newest `createdAt` first. */
+  conversations(filter: ConversationFilter): OrderedStream<Conversation>;
+  /** Batched per request; null when the conversation does not exist. */
+  loadConversation(key: ConversationKey): Promise<Conversation | null>;
+  /** The key that `loadConversation` accepts for this conversation (goes into its global id). */
+  keyOf(conversation: Conversation): ConversationKey;
+  creator(conversation: Conversation): Promise<Person | null>;
+  members(conversation: Conversation): Promise<Person[]>;
+  /** Messages oldest first, or null when the vendor has no messages (say why in `capabilities`). */
+  messages(conversation: Conversation): OrderedStream<Message> | null;
+}
+
+export interface ProviderCapabilities {
+  backward: boolean;
+  totalCount: boolean;
+  messages: boolean;
+}
+
+export interface ProviderAdapter {
+  readonly provider: Provider;
+  readonly capabilities: ProviderCapabilities;
+  /** Built once per GraphQL request: its loaders live and die with the request. */
+  openSession(): ProviderSession;
+  close(): Promise<void>;
+}
+
+export type { HttpClientOptions };
