@@ -1,0 +1,186 @@
+import DataLoader from 'dataloader';
+import type { ChatbaseConfig, HttpSettings } from '../../config.js';
+import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
+import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
+import { ErrorCode, UpstreamError, isUpstreamError } from '../../errors.js';
+import { createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
+import type { ConversationKey, OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
+import { ChatbaseClient } from './client.js';
+import { translateFilter, utcDay, type ChatbaseQuery } from './filter.js';
+import { mapConversation } from './mapper.js';
+import { CHATBASE_MAX_PAGE_SIZE, planPages, sliceWindow } from './pages.js';
+
+/**
+ * Chatbase: page-number pagination per chatbot, no order promised by the
+ * docs, no total, messages and the customer inline.
+ *
+ * - Each chatbot is an offset stream (positions = upstream offsets in that
+ *   chatbot's filtered list); a window costs one page request when some
+ *   `size` ≤ 100 covers it, else two (see `planPages`).
+ * - The configured chatbots are one provider stream: a k-way merge, newest
+ *   `createdAt` first, ties broken by configuration order.
+ * - The order relied on is newest `created_at` first; every fetched run of
+ *   pages is checked, and a violation is an UPSTREAM_ORDER_VIOLATION error
+ *   rather than a mis-ordered page.
+ * - `totalCount` is null: the vendor does not count.
+ */
+
+/** Throws when conversations are not newest first (equal timestamps are fine). */
+export function assertNewestFirst(items: readonly Conversation[]): void {
+  for (let i = 1; i < items.length; i += 1) {
+    const previous = items[i - 1] as Conversation;
+    const current = items[i] as Conversation;
+    if (current.createdAt.getTime() > previous.createdAt.getTime()) {
+      throw new UpstreamError('CHATBASE returned conversations out of the newest-first order the graph relies on', {
+        provider: 'CHATBASE',
+        code: ErrorCode.UPSTREAM_ORDER_VIOLATION,
+        method: 'GET',
+      });
+    }
+  }
+}
+
+/** Upstream items [offset, offset + limit) of one chatbot, with the fewest page requests (sent concurrently). */
+async function fetchWindow(
+  client: ChatbaseClient,
+  chatbotId: string,
+  query: ChatbaseQuery,
+  window: OffsetWindow,
+): Promise<Conversation[]> {
+  const plan = planPages(window, CHATBASE_MAX_PAGE_SIZE);
+  const pages = await Promise.all(
+    plan.requests.map(async ({ page, size }) => {
+      const list = await client.getConversations({ chatbotId, page, size, ...query });
+      return list.data.map((wire) => mapConversation(wire, chatbotId));
+    }),
+  );
+  // Check everything that arrived, not only the window: a page is one upstream answer.
+  assertNewestFirst(sliceWindow({ ...plan, skip: 0, limit: Number.MAX_SAFE_INTEGER }, pages));
+  return sliceWindow(plan, pages);
+}
+
+function chatbotStream(
+  client: ChatbaseClient,
+  chatbotId: string,
+  query: ChatbaseQuery,
+  refine: ConversationFilter['createdAt'],
+): OrderedStream<Conversation> {
+  return createOffsetStream<Conversation>({
+    reportsTotal: false,
+    fetch: async (window) => ({ items: await fetchWindow(client, chatbotId, query, window), total: null }),
+    ...(refine ? { keep: (conversation: Conversation) => createdAtInRange(conversation.createdAt, refine) } : {}),
+    checkOrder: assertNewestFirst,
+  });
+}
+
+/** All of one chatbot's conversations on one UTC day, stopping once every wanted id is found. */
+async function scanDay(
+  client: ChatbaseClient,
+  chatbotId: string,
+  day: string,
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, Conversation>> {
+  const found = new Map<string, Conversation>();
+  for (let page = 1; ; page += 1) {
+    const list = await client.getConversations({ chatbotId, page, size: CHATBASE_MAX_PAGE_SIZE, startDate: day, endDate: day });
+    for (const wire of list.data) {
+      if (wanted.has(wire.id)) found.set(wire.id, mapConversation(wire, chatbotId));
+    }
+    if (list.data.length < CHATBASE_MAX_PAGE_SIZE || found.size === wanted.size) return found;
+  }
+}
+
+interface DayGroup {
+  chatbotId: string;
+  day: string;
+  ids: Set<string>;
+}
+
+/**
+ * Batch look-up. Chatbase has no get-by-id, so a key carries its chatbot
+ * (`hint`) and creation instant: keys sharing chatbot and UTC day share one
+ * scan of that day (⌈(n+1)/100⌉ requests for n conversations that day, fewer
+ * when every wanted id turns up early). Keys without both, or naming a
+ * chatbot that is not configured, answer null without a request.
+ */
+async function loadBatch(
+  client: ChatbaseClient,
+  chatbotIds: readonly string[],
+  keys: readonly ConversationKey[],
+): Promise<(Conversation | null | Error)[]> {
+  const groups = new Map<string, DayGroup>();
+  const groupOf = keys.map((key): DayGroup | null => {
+    if (key.hint === null || !chatbotIds.includes(key.hint) || key.createdAtMs === null) return null;
+    const day = utcDay(key.createdAtMs);
+    if (day === null) return null;
+    const id = JSON.stringify([key.hint, day]);
+    let group = groups.get(id);
+    if (!group) {
+      group = { chatbotId: key.hint, day, ids: new Set() };
+      groups.set(id, group);
+    }
+    group.ids.add(key.providerId);
+    return group;
+  });
+  const results = new Map<DayGroup, Map<string, Conversation> | Error>();
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      try {
+        results.set(group, await scanDay(client, group.chatbotId, group.day, group.ids));
+      } catch (error) {
+        // A chatbot the vendor does not know holds no conversations.
+        if (isUpstreamError(error) && error.facts.code === ErrorCode.UPSTREAM_NOT_FOUND) results.set(group, new Map());
+        else results.set(group, error instanceof Error ? error : new Error('Chatbase look-up failed'));
+      }
+    }),
+  );
+  return keys.map((key, index) => {
+    const group = groupOf[index];
+    if (!group) return null;
+    const result = results.get(group);
+    if (result === undefined) return null;
+    if (result instanceof Error) return result;
+    return result.get(key.providerId) ?? null;
+  });
+}
+
+function openSession(client: ChatbaseClient, chatbotIds: readonly string[]): ProviderSession {
+  const conversationLoader = new DataLoader<ConversationKey, Conversation | null, string>(
+    (keys) => loadBatch(client, chatbotIds, keys),
+    { cacheKeyFn: (key) => JSON.stringify([key.providerId, key.createdAtMs, key.hint]) },
+  );
+  return {
+    provider: 'CHATBASE',
+    conversations(filter) {
+      const plan = translateFilter(filter, chatbotIds);
+      if (plan.empty) return createListStream<Conversation>([]);
+      return mergeStreams(
+        plan.chatbotIds.map((chatbotId) => ({ key: chatbotId, stream: chatbotStream(client, chatbotId, plan.query, plan.refine) })),
+        compareNewestFirst,
+      );
+    },
+    loadConversation: (key) => conversationLoader.load(key),
+    keyOf(conversation) {
+      const details = conversation.details;
+      return {
+        providerId: conversation.providerId,
+        createdAtMs: conversation.createdAt.getTime(),
+        hint: details.provider === 'CHATBASE' ? details.chatbotId : null,
+      };
+    },
+    creator: async (conversation) => conversation.creator,
+    members: async (conversation) => conversation.members ?? (conversation.creator ? [conversation.creator] : []),
+    messages: (conversation) => createListStream(conversation.messages ?? []),
+  };
+}
+
+export function createChatbaseAdapter(config: ChatbaseConfig, http: HttpSettings): ProviderAdapter {
+  const client = new ChatbaseClient(config, http);
+  const chatbotIds = [...config.chatbotIds];
+  return {
+    provider: 'CHATBASE',
+    capabilities: { backward: true, totalCount: false, messages: true },
+    openSession: () => openSession(client, chatbotIds),
+    close: () => client.close(),
+  };
+}

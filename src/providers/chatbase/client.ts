@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { ChatbaseConfig, HttpSettings } from '../../config.js';
+import { HttpClient } from '../http.js';
+import type { ChatbaseQuery } from './filter.js';
+
+const messageSchema = z.object({
+  role: z.string(),
+  content: z.string().nullish(),
+});
+
+export const chatbaseConversationSchema = z.object({
+  id: z.string().min(1),
+  created_at: z.string().datetime({ offset: true }),
+  messages: z.array(messageSchema).nullish(),
+  chatbot_id: z.string().nullish(),
+  customer: z.string().nullish(),
+  source: z.string().nullish(),
+});
+export type ChatbaseConversationWire = z.infer<typeof chatbaseConversationSchema>;
+
+const listSchema = z.object({ data: z.array(chatbaseConversationSchema) });
+export type ChatbaseList = z.infer<typeof listSchema>;
+
+/** Query of `GET /get-conversations`, in the vendor's own names. */
+export interface ChatbaseListQuery extends ChatbaseQuery {
+  chatbotId: string;
+  page: number;
+  size: number;
+}
+
+/** The one class that talks to Chatbase. Its error bodies are `{ message }`, with no code: the HTTP status decides. */
+export class ChatbaseClient {
+  private readonly http: HttpClient;
+
+  constructor(config: ChatbaseConfig, settings: HttpSettings) {
+    this.http = new HttpClient({
+      provider: 'CHATBASE',
+      baseUrl: config.baseUrl,
+      headers: { authorization: `Bearer ${config.apiKey}` },
+      ...settings,
+    });
+  }
+
+  /** `GET /get-conversations`: one page of one chatbot's conversations. */
+  getConversations(query: ChatbaseListQuery): Promise<ChatbaseList> {
+    return this.http.get({ path: '/get-conversations', query: { ...query }, schema: listSchema });
+  }
+
+  /** Requests sent so far, retries included. */
+  get requestCount(): number {
+    return this.http.requestCount;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
