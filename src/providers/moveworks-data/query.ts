@@ -1,0 +1,154 @@
+import type { ConversationFilter } from '../../domain.js';
+import type { OffsetWindow } from '../pagination.js';
+import {
+  and,
+  compare,
+  datetime,
+  inList,
+  renderFilter,
+  renderOrderBy,
+  renderSelect,
+  string,
+  type Expression,
+  type OrderKey,
+} from './odata.js';
+
+/**
+ * Every upstream request the Moveworks Data adapter makes, as pure functions
+ * from what the graph wants to OData query parameters.
+ */
+
+export const CONVERSATION_FIELDS = ['id', 'user_id', 'primary_domain', 'route', 'created_time', 'last_updated_time'] as const;
+export type ConversationField = (typeof CONVERSATION_FIELDS)[number];
+export const USER_FIELDS = ['id', 'first_name', 'last_name', 'email_addr', 'full_name', 'department', 'role'] as const;
+export type UserField = (typeof USER_FIELDS)[number];
+export const INTERACTION_FIELDS = ['id', 'conversation_id', 'user_id', 'type', 'actor', 'created_time', 'details'] as const;
+export type InteractionField = (typeof INTERACTION_FIELDS)[number];
+
+/** What the mapper reads, and nothing more. */
+export const CONVERSATION_SELECT: readonly ConversationField[] = CONVERSATION_FIELDS;
+export const USER_SELECT: readonly UserField[] = USER_FIELDS;
+export const INTERACTION_SELECT: readonly InteractionField[] = ['id', 'conversation_id', 'user_id', 'actor', 'created_time', 'details'];
+
+/** Newest first; ids break ties so offsets are stable across requests. */
+export const CONVERSATION_ORDER: readonly OrderKey<ConversationField>[] = [
+  { field: 'created_time', direction: 'desc' },
+  { field: 'id', direction: 'desc' },
+];
+/** Oldest first, ids breaking ties. */
+export const INTERACTION_ORDER: readonly OrderKey<InteractionField>[] = [
+  { field: 'created_time', direction: 'asc' },
+  { field: 'id', direction: 'asc' },
+];
+
+export type Query = Record<string, string>;
+
+export type ConversationScope =
+  /** A filter that no conversation can match (an empty list): no upstream call at all. */
+  | { matchesNothing: true }
+  | { matchesNothing: false; filter: Expression<ConversationField> | null };
+
+/**
+ * The graph's filter in OData terms. Everything is pushed down exactly:
+ * `createdAt` is the half-open `created_time ge from and created_time lt to`,
+ * each list of the `moveworksData` section is an `in (…)`, sections AND-ed.
+ */
+export function conversationScope(filter: ConversationFilter): ConversationScope {
+  const parts: Expression<ConversationField>[] = [];
+  const range = filter.createdAt;
+  if (range?.from) parts.push(compare('created_time', 'ge', datetime(range.from)));
+  if (range?.to) parts.push(compare('created_time', 'lt', datetime(range.to)));
+  const section = filter.moveworksData;
+  const lists: [ConversationField, string[] | null | undefined][] = [
+    ['user_id', section?.userIds],
+    ['route', section?.routes],
+    ['primary_domain', section?.primaryDomains],
+  ];
+  for (const [field, values] of lists) {
+    if (!values) continue;
+    const distinct = [...new Set(values)];
+    if (distinct.length === 0) return { matchesNothing: true };
+    parts.push(distinct.length === 1 ? compare(field, 'eq', string(distinct[0] as string)) : inList(field, distinct.map(string)));
+  }
+  return { matchesNothing: false, filter: parts.length === 0 ? null : and(...parts) };
+}
+
+function withFilter<F extends string>(query: Query, filter: Expression<F> | null, allowed: readonly F[]): Query {
+  return filter ? { $filter: renderFilter(filter, allowed), ...query } : query;
+}
+
+/** One window of conversations, newest first, with the total of the filtered set. */
+export function conversationWindowQuery(filter: Expression<ConversationField> | null, window: OffsetWindow): Query {
+  return withFilter(
+    {
+      $select: renderSelect(CONVERSATION_SELECT, CONVERSATION_FIELDS),
+      $orderby: renderOrderBy(CONVERSATION_ORDER, CONVERSATION_FIELDS),
+      $top: String(window.limit),
+      $skip: String(window.offset),
+      $count: 'true',
+    },
+    filter,
+    CONVERSATION_FIELDS,
+  );
+}
+
+/** The total of the filtered set, no rows. */
+export function conversationCountQuery(filter: Expression<ConversationField> | null): Query {
+  return withFilter({ $top: '0', $count: 'true' }, filter, CONVERSATION_FIELDS);
+}
+
+/** Conversations by id (node look-ups). */
+export function conversationsByIdQuery(ids: readonly string[]): Query {
+  return withFilter(
+    { $select: renderSelect(CONVERSATION_SELECT, CONVERSATION_FIELDS) },
+    byIds('id', ids),
+    CONVERSATION_FIELDS,
+  );
+}
+
+/** Users by id (creators, members, senders). */
+export function usersByIdQuery(ids: readonly string[]): Query {
+  return withFilter({ $select: renderSelect(USER_SELECT, USER_FIELDS) }, byIds('id', ids), USER_FIELDS);
+}
+
+/** Interactions of many conversations, oldest first. */
+export function interactionsByConversationQuery(conversationIds: readonly string[]): Query {
+  return withFilter(
+    {
+      $select: renderSelect(INTERACTION_SELECT, INTERACTION_FIELDS),
+      $orderby: renderOrderBy(INTERACTION_ORDER, INTERACTION_FIELDS),
+    },
+    byIds('conversation_id', conversationIds),
+    INTERACTION_FIELDS,
+  );
+}
+
+function byIds<F extends string>(field: F, ids: readonly string[]): Expression<F> {
+  return ids.length === 1 ? compare(field, 'eq', string(ids[0] as string)) : inList(field, ids.map(string));
+}
+
+/** Length of the query string exactly as HttpClient sends it (URLSearchParams encoding). */
+export function encodedLength(query: Query): number {
+  return new URLSearchParams(query).toString().length;
+}
+
+/**
+ * Splits keys into as few consecutive chunks as possible whose query string
+ * stays within `budget` characters. A single key that alone exceeds the
+ * budget still gets its own chunk (the vendor then decides).
+ */
+export function chunkByQueryLength<K>(keys: readonly K[], build: (chunk: readonly K[]) => Query, budget: number): K[][] {
+  const chunks: K[][] = [];
+  let current: K[] = [];
+  for (const key of keys) {
+    const candidate = [...current, key];
+    if (current.length > 0 && encodedLength(build(candidate)) > budget) {
+      chunks.push(current);
+      current = [key];
+    } else {
+      current = candidate;
+    }
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
