@@ -1,0 +1,18 @@
+import { DEFAULT_EMULATOR_PORTS, startEmulators } from './index.js';
+import type { Provider } from '../domain.js';
+
+/** `npm run emulators`: the five vendor emulators on fixed ports (EMULATOR_<PROVIDER>_PORT overrides), then KEY=VALUE lines. */
+const ports = Object.fromEntries(
+  Object.entries(DEFAULT_EMULATOR_PORTS).map(([provider, port]) => [provider, Number(process.env[`EMULATOR_${provider}_PORT`] ?? port)]),
+) as Record<Provider, number>;
+const seed = process.env.EMULATOR_SEED ? Number(process.env.EMULATOR_SEED) : undefined;
+const size = process.env.EMULATOR_SIZE ? Number(process.env.EMULATOR_SIZE) : undefined;
+
+const set = await startEmulators({ ports, seed, size });
+for (const [key, value] of Object.entries(set.env)) console.log(`${key}=${value}`);
+console.error('# emulators running; Ctrl-C stops them. Control routes: <base origin>/__control/{log,counters,faults,latency,reset}');
+const stop = (): void => {
+  void set.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { FlashbackConfig, HttpSettings } from '../../config.js';
+import { HttpClient } from '../http.js';
+
+const creatorSchema = z.object({
+  id: z.string(),
+  name: z.string().nullish(),
+  lastName: z.string().nullish(),
+  email: z.string().nullish(),
+});
+
+export const flashbackConversationSchema = z.object({
+  id: z.string(),
+  orgId: z.string().nullish(),
+  createdBy: z.string().nullish(),
+  createdAt: z.string().datetime({ offset: true }),
+  lastUpdatedAt: z.string().datetime({ offset: true }).nullish(),
+  workspaceId: z.string().nullish(),
+  repoId: z.string().nullish(),
+  tokensIn: z.string().regex(/^\d+$/).nullish(),
+  tokensOut: z.string().regex(/^\d+$/).nullish(),
+  creator: creatorSchema.nullish(),
+});
+export type FlashbackConversationWire = z.infer<typeof flashbackConversationSchema>;
+
+const listSchema = z.object({
+  success: z.boolean().optional(),
+  conversations: z.array(flashbackConversationSchema),
+  total: z.number().int().nonnegative(),
+});
+export type FlashbackList = z.infer<typeof listSchema>;
+
+/** Query of `GET /conversation`, in the vendor's own names. */
+export interface FlashbackListQuery {
+  take: number;
+  skip: number;
+  from?: string;
+  to?: string;
+  userId?: string;
+  workspaceId?: string;
+  repoId?: string;
+}
+
+export const FLASHBACK_MAX_TAKE = 100;
+
+export class FlashbackClient {
+  private readonly http: HttpClient;
+
+  constructor(config: FlashbackConfig, settings: HttpSettings) {
+    this.http = new HttpClient({
+      provider: 'FLASHBACK',
+      baseUrl: config.baseUrl,
+      headers: { authorization: `Bearer ${config.token}` },
+      ...settings,
+    });
+  }
+
+  listConversations(query: FlashbackListQuery): Promise<FlashbackList> {
+    return this.http.get({ path: '/conversation', query: { ...query }, schema: listSchema });
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

@@ -1,0 +1,31 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
+import RelayPlugin from '@pothos/plugin-relay';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import type { GraphContext } from '../context.js';
+import type { JsonObject } from '../domain.js';
+import { decodeNodeId, encodeNodeId } from './global-id.js';
+
+export const builder = new SchemaBuilder<{
+  Context: GraphContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSONObject: { Input: JsonObject; Output: JsonObject };
+  };
+}>({
+  plugins: [DirectivesPlugin, RelayPlugin, DataloaderPlugin, FederationPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    cursorType: 'String',
+    clientMutationId: 'omit',
+    encodeGlobalID: encodeNodeId,
+    decodeGlobalID: decodeNodeId,
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.queryType({});

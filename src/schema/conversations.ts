@@ -1,0 +1,111 @@
+import { responsePathAsArray } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
+import type { JsonValue, Provider } from '../domain.js';
+import { PROVIDERS, type Conversation } from '../domain.js';
+import { bindingOf } from '../connection/cursor.js';
+import { parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
+import { compareNewestFirst, type MergeInput } from '../connection/merge.js';
+import { ErrorCode, badUserInput, unsupportedPagination } from '../errors.js';
+import { builder } from './builder.js';
+import { ConversationNode } from './conversation.js';
+import { ConversationFilterInput, toDomainFilter } from './filter.js';
+import { ProviderEnum } from './provider.js';
+import { upstreamGraphQLError } from './upstream-errors.js';
+
+type ConversationPage = Connection<Conversation> & {
+  totalCount: () => Promise<number | null>;
+  incompleteProviders: Provider[];
+};
+
+builder.queryField('conversations', (t) =>
+  t.connection(
+    {
+      type: ConversationNode,
+      description:
+        'Conversations of the chosen providers (default: all configured), newest `createdAt` first, as one connection. ' +
+        'When a provider fails, the page holds the others and `errors` names it; its conversations are deferred to later pages, never skipped.',
+      args: {
+        providers: t.arg({ type: [ProviderEnum], required: false }),
+        filter: t.arg({ type: ConversationFilterInput, required: false }),
+      },
+      resolve: async (_root, args, context, info): Promise<ConversationPage> => {
+        const request = parsePageRequest(args, context.config.maxPageSize);
+        const filter = toDomainFilter(args.filter);
+        const providers = chooseProviders(args.providers ?? null, context.providers);
+        const inputs: MergeInput<Conversation>[] = providers.map((provider) => ({
+          key: provider,
+          stream: context.session(provider).conversations(filter),
+        }));
+        if (request.direction === 'backward') {
+          const forwardOnly = inputs.filter((input) => !input.stream.backward).map((input) => input.key as Provider);
+          if (forwardOnly.length > 0) {
+            throw unsupportedPagination(
+              `${forwardOnly.join(', ')} can only be paged forward (first/after); leave ${forwardOnly.length > 1 ? 'them' : 'it'} out of \`providers\` to page backward.`,
+              forwardOnly[0] as Provider,
+            );
+          }
+        }
+        const binding = bindingOf(['conversations', providers, filterJson(filter)]);
+        const connection = await resolveConnection<Conversation>({
+          inputs,
+          compare: compareNewestFirst,
+          request,
+          codec: context.codec,
+          binding,
+          tolerateFailures: true,
+        });
+        const path = responsePathAsArray(info.path);
+        const errors = connection.failures.map((failure) => upstreamGraphQLError(failure.error, failure.key as Provider, path));
+        if (inputs.length > 0 && connection.failures.length === inputs.length) {
+          // Nothing answered: the field fails as a whole; the client retries with the same arguments.
+          const [first, ...rest] = errors;
+          context.partialErrors.push(...rest);
+          throw first;
+        }
+        context.partialErrors.push(...errors);
+        return {
+          ...connection,
+          incompleteProviders: connection.failures.map((failure) => failure.key as Provider),
+          totalCount: async () => {
+            const counts = await Promise.all(inputs.map((input) => input.stream.count().catch(() => null)));
+            return counts.every((count): count is number => count !== null)
+              ? counts.reduce((sum, count) => sum + count, 0)
+              : null;
+          },
+        };
+      },
+    },
+    {
+      name: 'ConversationConnection',
+      fields: (t) => ({
+        totalCount: t.int({
+          nullable: true,
+          description: 'Conversations matching the filter across the chosen providers; null when any of them cannot count.',
+          resolve: (connection) => (connection as unknown as ConversationPage).totalCount(),
+        }),
+        incompleteProviders: t.field({
+          type: [ProviderEnum],
+          description: 'Providers that failed for this page; follow `endCursor` (or repeat the request) to get their conversations later.',
+          resolve: (connection) => (connection as unknown as ConversationPage).incompleteProviders,
+        }),
+      }),
+    },
+    { name: 'ConversationEdge' },
+  ),
+);
+
+function chooseProviders(requested: readonly Provider[] | null, configured: readonly Provider[]): Provider[] {
+  if (requested === null) return PROVIDERS.filter((provider) => configured.includes(provider));
+  if (requested.length === 0) throw badUserInput('`providers` must not be empty; leave it out for all providers.', { argument: 'providers' });
+  const missing = requested.filter((provider) => !configured.includes(provider));
+  if (missing.length > 0) {
+    throw createGraphQLError(`Not configured here: ${[...new Set(missing)].join(', ')}.`, {
+      extensions: { code: ErrorCode.PROVIDER_NOT_CONFIGURED, providers: [...new Set(missing)] },
+    });
+  }
+  return PROVIDERS.filter((provider) => requested.includes(provider));
+}
+
+function filterJson(filter: ReturnType<typeof toDomainFilter>): JsonValue {
+  return JSON.parse(JSON.stringify(filter)) as JsonValue;
+}

@@ -1,0 +1,14 @@
+import { builder } from './builder.js';
+import './provider.js';
+import './person.js';
+import './message.js';
+import './details.js';
+import './filter.js';
+import './conversation.js';
+import './conversations.js';
+
+/** The subgraph schema (Apollo Federation v2): `_service`, `_entities`, Conversation keyed by `id`. */
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+  federationDirectives: ['@key', '@shareable'],
+});

@@ -1,0 +1,117 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { AppConfig } from './config.js';
+import { createCursorCodec } from './connection/cursor.js';
+import { createContext, type GraphContext } from './context.js';
+import type { Provider } from './domain.js';
+import { createAdapters } from './providers/registry.js';
+import type { ProviderAdapter } from './providers/provider.js';
+import { schema } from './schema/index.js';
+
+export interface Graph {
+  yoga: YogaServerInstance<Record<string, unknown>, GraphContext>;
+  adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  close(): Promise<void>;
+}
+
+const DEMO_QUERY = /* GraphQL */ `# Every AI conversation, newest first, across all configured vendors.
+query Inbox($first: Int = 10, $after: String) {
+  conversations(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node {
+        id
+        provider
+        providerId
+        createdAt
+        title
+        creator { displayName email }
+      }
+    }
+  }
+}
+`;
+
+/** Appends the errors of providers that failed while others answered. */
+function usePartialErrors(): Plugin<GraphContext> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          const partial = (args.contextValue as GraphContext).partialErrors;
+          if (partial.length === 0 || Symbol.asyncIterator in (result as object)) return;
+          const single = result as ExecutionResult;
+          setResult({ ...single, errors: [...(single.errors ?? []), ...partial] });
+        },
+      };
+    },
+  };
+}
+
+/** Gives validation and variable errors a stable code, as the rest of the graph's errors have. */
+function useStableErrorCodes(): Plugin<GraphContext> {
+  const tag = (error: GraphQLError, code: string): GraphQLError =>
+    error.extensions?.code
+      ? error
+      : new GraphQLError(error.message, {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          path: error.path,
+          originalError: error.originalError,
+          extensions: { ...error.extensions, code },
+        });
+  return {
+    onValidate() {
+      return ({ result, setResult }) => {
+        if (result.length > 0) setResult(result.map((error) => tag(error, 'GRAPHQL_VALIDATION_FAILED')));
+      };
+    },
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in (result as object)) return;
+          const single = result as ExecutionResult;
+          // Variable coercion fails before any resolver runs: no path, no data.
+          if (single.errors && single.data === undefined) {
+            setResult({ ...single, errors: single.errors.map((error) => (error.path ? error : tag(error, 'BAD_USER_INPUT'))) });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The Yoga instance over the configured providers; no process globals, so tests can run it in-process. */
+export function createGraph(config: AppConfig, adapters: ReadonlyMap<Provider, ProviderAdapter> = createAdapters(config)): Graph {
+  const codec = createCursorCodec(config.cursorSecret);
+  const yoga = createYoga<Record<string, unknown>, GraphContext>({
+    schema,
+    context: () => createContext(config, codec, adapters),
+    maskedErrors: true,
+    graphiql: { title: 'Conversations graph', defaultQuery: DEMO_QUERY },
+    renderGraphiQL,
+    landingPage: false,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 20 },
+        costLimit: { maxCost: 20_000 },
+        maxTokens: { n: 2_000 },
+        blockFieldSuggestion: { enabled: false },
+      }),
+      usePartialErrors(),
+      useStableErrorCodes(),
+    ],
+  });
+  return {
+    yoga,
+    adapters,
+    async close() {
+      await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+    },
+  };
+}
