@@ -1,0 +1,143 @@
+import DataLoader from 'dataloader';
+import type { HttpSettings, SymblConfig } from '../../config.js';
+import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
+import { ErrorCode, UpstreamError } from '../../errors.js';
+import { createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
+import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
+import { SymblClient } from './client.js';
+import { createLimiter, type Limiter } from './concurrency.js';
+import { planSymblQuery, symblListQueries, type SymblListParams } from './filter.js';
+import { toConversation, toMessage, toPerson } from './mapper.js';
+
+/**
+ * Symbl.ai adapter: limit/offset over `GET /conversations?order=desc&
+ * sort=conversation.startTime&startTime=…`, newest startTime first.
+ *
+ * Positions are upstream offsets in that list (with the pushed-down filter
+ * applied upstream); local refinement keeps them exact. Forward: one request
+ * per chunk (`limit` = count + 1 to learn whether more follow). Backward from
+ * a cursor: one request per chunk. Backward from the end (`last` without
+ * `before`): the vendor reports no total, so the end is found by galloping
+ * and bisecting with one-item requests — about 2·log2(n) + 2 requests for n
+ * matching conversations — then one request for the chunk. totalCount: null.
+ *
+ * Look-ups by id: `GET /conversations/{id}` per distinct id (deduplicated by
+ * the loader, primed by list pages), at most `concurrency` in flight per
+ * request, shared with `/messages` and `/members`. The list cannot serve
+ * look-ups (e.g. `conversation.id=in=(…)`) without losing conversations still
+ * running, which its default `endTime = now` hides.
+ */
+
+export interface SymblAdapterOptions {
+  /** Requests in flight per GraphQL request for look-ups, messages and members (default 8). */
+  concurrency?: number;
+  /** Clock for "a lower bound in the future matches nothing" (default Date.now). */
+  now?: () => number;
+}
+
+export const SYMBL_DEFAULT_CONCURRENCY = 8;
+
+/** Throws when the vendor breaks the order the stream relies on (startTime non-increasing). */
+export function checkNewestFirst(items: Conversation[]): void {
+  for (let i = 1; i < items.length; i += 1) {
+    if ((items[i] as Conversation).createdAt.getTime() > (items[i - 1] as Conversation).createdAt.getTime()) {
+      throw new UpstreamError('SYMBL returned conversations out of order', {
+        provider: 'SYMBL',
+        code: ErrorCode.UPSTREAM_ORDER_VIOLATION,
+      });
+    }
+  }
+}
+
+/** Upstream items [offset, offset + limit), newest first, in calls of at most 65536. */
+async function fetchWindow(client: SymblClient, params: SymblListParams, window: OffsetWindow): Promise<Conversation[]> {
+  const items: Conversation[] = [];
+  for (const query of symblListQueries(params, window)) {
+    const page = await client.listConversations(query);
+    items.push(...page.map(toConversation));
+    if (page.length < query.limit) break;
+  }
+  return items;
+}
+
+/** A list stream over a list loaded on first use (messages: one upstream call, however many pages). */
+function lazyListStream<T>(load: () => Promise<readonly T[]>): OrderedStream<T> {
+  return createOffsetStream<T>({
+    reportsTotal: true,
+    fetch: async ({ offset, limit }) => {
+      const list = await load();
+      return { items: list.slice(offset, offset + limit), total: list.length };
+    },
+    count: async () => (await load()).length,
+  });
+}
+
+function settle<T>(limit: Limiter, keys: readonly string[], load: (key: string) => Promise<T>): Promise<Array<T | Error>> {
+  return Promise.all(
+    keys.map((key) =>
+      limit(() => load(key)).catch((error: unknown) => (error instanceof Error ? error : new Error('Symbl look-up failed'))),
+    ),
+  );
+}
+
+export function createSymblAdapter(config: SymblConfig, http: HttpSettings, options: SymblAdapterOptions = {}): ProviderAdapter {
+  const client = new SymblClient(config, http);
+  const concurrency = options.concurrency ?? SYMBL_DEFAULT_CONCURRENCY;
+  const now = options.now ?? Date.now;
+
+  const openSession = (): ProviderSession => {
+    const limit = createLimiter(concurrency);
+    const conversationsById = new DataLoader<string, Conversation | null>((ids) =>
+      settle(limit, ids, async (id) => {
+        const wire = await client.getConversation(id);
+        return wire ? toConversation(wire) : null;
+      }),
+    );
+    const messagesById = new DataLoader<string, Message[]>((ids) =>
+      settle(limit, ids, async (id) => {
+        // A conversation that vanished since it was listed has no messages to show.
+        const wire = (await client.getMessages(id)) ?? [];
+        return wire.map((message) => toMessage(message, id));
+      }),
+    );
+    const membersById = new DataLoader<string, Person[]>((ids) =>
+      settle(limit, ids, async (id) => ((await client.getMembers(id)) ?? []).map(toPerson)),
+    );
+
+    return {
+      provider: 'SYMBL',
+      conversations(filter: ConversationFilter): OrderedStream<Conversation> {
+        const plan = planSymblQuery(filter, now());
+        if (plan.empty) return createListStream<Conversation>([]);
+        return createOffsetStream<Conversation>({
+          reportsTotal: false,
+          fetch: async (window) => {
+            const items = await fetchWindow(client, plan.params, window);
+            for (const conversation of items) conversationsById.prime(conversation.providerId, conversation);
+            return { items, total: null };
+          },
+          count: async () => null,
+          ...(plan.keep ? { keep: plan.keep } : {}),
+          checkOrder: checkNewestFirst,
+        });
+      },
+      loadConversation: (key) => conversationsById.load(key.providerId),
+      keyOf: (conversation) => ({
+        providerId: conversation.providerId,
+        createdAtMs: conversation.createdAt.getTime(),
+        hint: null,
+      }),
+      // Symbl has no creator (see mapper.ts).
+      creator: async () => null,
+      members: async (conversation) => conversation.members ?? membersById.load(conversation.providerId),
+      messages: (conversation) => lazyListStream(() => messagesById.load(conversation.providerId)),
+    };
+  };
+
+  return {
+    provider: 'SYMBL',
+    capabilities: { backward: true, totalCount: false, messages: true },
+    openSession,
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Conversation, JsonObject, Message, Person } from '../../domain.js';
+import type { SymblConversationWire, SymblMemberWire, SymblMessageWire } from './client.js';
+
+/**
+ * Symbl JSON -> domain, pure.
+ * - createdAt = startTime (the field the vendor orders and filters on); the
+ *   vendor's name, type, endTime and metadata are kept in `details`.
+ * - updatedAt = null: Symbl has no "last updated"; endTime is kept as such.
+ * - creator: Symbl has no creator. `metadata.agentId` is a user-defined
+ *   label, not a person record, so it stays in `metadata` and creator is null.
+ * - Members arrive inline; a speaker's `userId` becomes the email when it is one.
+ */
+
+function person(id: string | null | undefined, name: string | null | undefined, email: string | null | undefined): Person {
+  return {
+    provider: 'SYMBL',
+    providerId: id ?? null,
+    displayName: name ?? null,
+    firstName: null,
+    lastName: null,
+    email: email ?? null,
+    department: null,
+    role: null,
+  };
+}
+
+export function toPerson(member: SymblMemberWire): Person {
+  return person(member.id, member.name, member.email);
+}
+
+export function toConversation(wire: SymblConversationWire): Conversation {
+  return {
+    provider: 'SYMBL',
+    providerId: wire.id,
+    createdAt: new Date(wire.startTime),
+    updatedAt: null,
+    title: wire.name ?? null,
+    creator: null,
+    members: (wire.members ?? []).map(toPerson),
+    messages: null,
+    details: {
+      provider: 'SYMBL',
+      type: wire.type ?? null,
+      name: wire.name ?? null,
+      endTime: wire.endTime ? new Date(wire.endTime) : null,
+      metadata: (wire.metadata ?? {}) as JsonObject,
+    },
+  };
+}
+
+export function toMessage(wire: SymblMessageWire, conversationId: string): Message {
+  const from = wire.from ?? null;
+  const known = from !== null && Boolean(from.id || from.name || from.userId);
+  const userId = from?.userId ?? null;
+  return {
+    provider: 'SYMBL',
+    providerId: wire.id,
+    conversationProviderId: wire.conversationId ?? conversationId,
+    // Symbl transcribes people talking: an identified speaker is a user; an unidentified one is "other".
+    role: known ? 'USER' : 'OTHER',
+    authorLabel: from?.name ?? null,
+    text: wire.text ?? '',
+    createdAt: wire.startTime ? new Date(wire.startTime) : null,
+    endedAt: wire.endTime ? new Date(wire.endTime) : null,
+    sender: known && from ? person(from.id, from.name, userId !== null && userId.includes('@') ? userId : null) : null,
+  };
+}
