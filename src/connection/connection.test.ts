@@ -1,0 +1,206 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createListStream } from '../providers/pagination.js';
+import type { OrderedStream } from '../providers/provider.js';
+import { parsePageRequest, resolveConnection, type Connection, type RelayArgs } from './connection.js';
+import { createCursorCodec } from './cursor.js';
+import { mergeStreams, type MergeInput } from './merge.js';
+
+const codec = createCursorCodec('test-secret');
+const binding = 'letters';
+const letters = ['A', 'B', 'C', 'D', 'E'];
+const single = (list: string[] = letters): MergeInput<string>[] => [{ key: 'L', stream: createListStream(list) }];
+
+async function page(args: RelayArgs, inputs = single()): Promise<Connection<string>> {
+  return resolveConnection({
+    inputs,
+    compare: () => 0,
+    request: parsePageRequest(args, 100),
+    codec,
+    binding,
+    tolerateFailures: false,
+  });
+}
+
+/** The cursor of `letter` as a forward walk from the start issues it. */
+async function cursorOf(letter: string): Promise<string> {
+  const all = await page({ first: 5 });
+  const edge = all.edges.find((candidate) => candidate.node === letter);
+  if (!edge) throw new Error(letter);
+  return edge.cursor;
+}
+
+function summary(connection: Connection<string>) {
+  return {
+    nodes: connection.edges.map((edge) => edge.node),
+    hasNextPage: connection.pageInfo.hasNextPage,
+    hasPreviousPage: connection.pageInfo.hasPreviousPage,
+    startIsFirstEdge: connection.pageInfo.startCursor === (connection.edges[0]?.cursor ?? null),
+    endIsLastEdge: connection.pageInfo.endCursor === (connection.edges.at(-1)?.cursor ?? null),
+  };
+}
+
+describe('Relay window over one stream (fixture A..E)', () => {
+  const cases: Array<{ name: string; args: () => Promise<RelayArgs>; nodes: string[]; hasNextPage: boolean; hasPreviousPage: boolean }> = [
+    { name: 'no arguments: default page', args: async () => ({}), nodes: letters, hasNextPage: false, hasPreviousPage: false },
+    { name: 'first 2', args: async () => ({ first: 2 }), nodes: ['A', 'B'], hasNextPage: true, hasPreviousPage: false },
+    { name: 'first 5 (exactly all)', args: async () => ({ first: 5 }), nodes: letters, hasNextPage: false, hasPreviousPage: false },
+    { name: 'first 10 (past the end)', args: async () => ({ first: 10 }), nodes: letters, hasNextPage: false, hasPreviousPage: false },
+    { name: 'first 0', args: async () => ({ first: 0 }), nodes: [], hasNextPage: false, hasPreviousPage: false },
+    { name: 'first 2 after B', args: async () => ({ first: 2, after: await cursorOf('B') }), nodes: ['C', 'D'], hasNextPage: true, hasPreviousPage: true },
+    { name: 'first 10 after B', args: async () => ({ first: 10, after: await cursorOf('B') }), nodes: ['C', 'D', 'E'], hasNextPage: false, hasPreviousPage: true },
+    { name: 'first 2 after E (nothing left)', args: async () => ({ first: 2, after: await cursorOf('E') }), nodes: [], hasNextPage: false, hasPreviousPage: true },
+    { name: 'last 2', args: async () => ({ last: 2 }), nodes: ['D', 'E'], hasNextPage: false, hasPreviousPage: true },
+    { name: 'last 10', args: async () => ({ last: 10 }), nodes: letters, hasNextPage: false, hasPreviousPage: false },
+    { name: 'last 2 before D', args: async () => ({ last: 2, before: await cursorOf('D') }), nodes: ['B', 'C'], hasNextPage: true, hasPreviousPage: true },
+    { name: 'last 10 before D', args: async () => ({ last: 10, before: await cursorOf('D') }), nodes: ['A', 'B', 'C'], hasNextPage: true, hasPreviousPage: false },
+    { name: 'last 2 before A (nothing left)', args: async () => ({ last: 2, before: await cursorOf('A') }), nodes: [], hasNextPage: true, hasPreviousPage: false },
+  ];
+  it.each(cases)('$name', async ({ args, nodes, hasNextPage, hasPreviousPage }) => {
+    expect(summary(await page(await args()))).toEqual({ nodes, hasNextPage, hasPreviousPage, startIsFirstEdge: true, endIsLastEdge: true });
+  });
+
+  it('cursors from a backward page resume forward exactly', async () => {
+    const back = await page({ last: 2, before: await cursorOf('D') });
+    const next = await page({ first: 2, after: back.pageInfo.endCursor });
+    expect(next.edges.map((edge) => edge.node)).toEqual(['D', 'E']);
+    const previous = await page({ last: 5, before: back.pageInfo.startCursor });
+    expect(previous.edges.map((edge) => edge.node)).toEqual(['A']);
+  });
+
+  it('an empty list answers an empty page in both directions', async () => {
+    for (const args of [{ first: 3 }, { last: 3 }]) {
+      expect(summary(await page(args, single([])))).toEqual({ nodes: [], hasNextPage: false, hasPreviousPage: false, startIsFirstEdge: true, endIsLastEdge: true });
+    }
+  });
+});
+
+describe('parsePageRequest refuses bad arguments', () => {
+  it.each([
+    { args: { first: 1, last: 1 }, argument: 'first' },
+    { args: { first: -1 }, argument: 'first' },
+    { args: { last: -1 }, argument: 'last' },
+    { args: { first: 101 }, argument: 'first' },
+    { args: { after: 'x', before: 'y' }, argument: 'before' },
+    { args: { first: 1, before: 'y' }, argument: 'before' },
+    { args: { last: 1, after: 'x' }, argument: 'after' },
+    { args: { first: 1, after: '' }, argument: 'after' },
+  ])('$args', ({ args, argument }) => {
+    expect(() => parsePageRequest(args, 100)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argument }) }));
+  });
+});
+
+describe('cursors', () => {
+  it('refuses a forged, tampered or foreign cursor with BAD_USER_INPUT', async () => {
+    const good = await cursorOf('B');
+    const [version, body, signature] = good.split('.') as [string, string, string];
+    const tampered = `${version}.${Buffer.from(Buffer.from(body, 'base64url').toString().replace('"at":1', '"at":3')).toString('base64url')}.${signature}`;
+    const otherSecret = createCursorCodec('another-secret').encode(binding, { b: { L: { at: 1 } }, i: 'L', a: { at: 2 } });
+    const otherBinding = codec.encode('other-filter', { b: { L: { at: 1 } }, i: 'L', a: { at: 2 } });
+    for (const cursor of ['nonsense', Buffer.from('{"offset":3}').toString('base64'), tampered, otherSecret, otherBinding, `v2.${body}.${signature}`]) {
+      await expect(page({ first: 1, after: cursor })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+    }
+  });
+
+  it('refuses a signed cursor whose position does not fit the stream', async () => {
+    const wrongShape = codec.encode(binding, { b: { L: { at: 'x' } }, i: 'L', a: { at: 2 } });
+    const wrongInput = codec.encode(binding, { b: { L: { at: 1 } }, i: 'Q', a: { at: 2 } });
+    for (const cursor of [wrongShape, wrongInput]) {
+      await expect(page({ first: 1, after: cursor })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    }
+  });
+});
+
+interface Item {
+  source: string;
+  time: number;
+  id: string;
+}
+const newestFirst = (a: Item, b: Item) => b.time - a.time;
+
+/** Three sources with ties inside and across sources, each newest first. */
+function sources(seed: number): Record<string, Item[]> {
+  const make = (source: string, count: number, mod: number): Item[] =>
+    Array.from({ length: count }, (_, index) => ({ source, time: 1000 - Math.floor((index * 7 + seed) / mod), id: `${source}${index}` }));
+  return { X: make('X', 23, 2), Y: make('Y', 17, 3), Z: make('Z', 0, 1) };
+}
+
+/** The merged order: time desc, ties by input order, each source's own order kept. */
+function expectedMerge(lists: Record<string, Item[]>): string[] {
+  const keys = Object.keys(lists);
+  return keys
+    .flatMap((key, rank) => (lists[key] as Item[]).map((item, index) => ({ item, rank, index })))
+    .sort((a, b) => b.item.time - a.item.time || a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.item.id);
+}
+
+describe('merge of several streams', () => {
+  const inputsOf = (lists: Record<string, Item[]>): MergeInput<Item>[] =>
+    Object.entries(lists).map(([key, list]) => ({ key, stream: createListStream(list) as OrderedStream<Item> }));
+
+  it('walks forward and backward with random page sizes and yields exactly the merged order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 50 }), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 6 }), async (seed, sizes) => {
+        const lists = sources(seed);
+        const inputs = inputsOf(lists);
+        const expected = expectedMerge(lists);
+        const run = async (direction: 'forward' | 'backward'): Promise<string[]> => {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          for (let step = 0; step < 200; step += 1) {
+            const size = sizes[step % sizes.length] as number;
+            const args: RelayArgs = direction === 'forward' ? { first: size, after: cursor } : { last: size, before: cursor };
+            const result = await resolveConnection({ inputs, compare: newestFirst, request: parsePageRequest(args, 100), codec, binding, tolerateFailures: false });
+            const ids = result.edges.map((edge) => edge.node.id);
+            if (direction === 'forward') seen.push(...ids);
+            else seen.unshift(...ids);
+            const more = direction === 'forward' ? result.pageInfo.hasNextPage : result.pageInfo.hasPreviousPage;
+            cursor = direction === 'forward' ? result.pageInfo.endCursor : result.pageInfo.startCursor;
+            if (!more) return seen;
+          }
+          throw new Error('walk did not end');
+        };
+        expect(await run('forward')).toEqual(expected);
+        expect(await run('backward')).toEqual(expected);
+      }),
+      { seed: 7, numRuns: 40 },
+    );
+  });
+
+  it('mergeStreams is itself a stream: nested merges walk the same order', async () => {
+    const lists = sources(3);
+    const inner = mergeStreams(inputsOf({ X: lists.X as Item[], Y: lists.Y as Item[] }), newestFirst);
+    const outer: MergeInput<Item>[] = [{ key: 'XY', stream: inner }, { key: 'Z', stream: createListStream(lists.Z as Item[]) }];
+    const result = await resolveConnection({ inputs: outer, compare: newestFirst, request: parsePageRequest({ first: 100 }, 100), codec, binding, tolerateFailures: false });
+    expect(result.edges.map((edge) => edge.node.id)).toEqual(expectedMerge(lists));
+    expect(await inner.count()).toBe(40);
+  });
+
+  it('a failing input is reported, its items deferred rather than skipped', async () => {
+    const lists = sources(1);
+    let failing = true;
+    const flaky: OrderedStream<Item> = {
+      ...createListStream(lists.Y as Item[]),
+      forward: async (start, count) => {
+        if (failing) throw new Error('Y is down');
+        return createListStream(lists.Y as Item[]).forward(start, count);
+      },
+    };
+    const inputs: MergeInput<Item>[] = [{ key: 'X', stream: createListStream(lists.X as Item[]) }, { key: 'Y', stream: flaky }];
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let step = 0; step < 100; step += 1) {
+      if (step === 3) failing = false;
+      const result = await resolveConnection({ inputs, compare: newestFirst, request: parsePageRequest({ first: 4, after: cursor }, 100), codec, binding, tolerateFailures: true });
+      if (step < 3) {
+        expect(result.failures.map((failure) => failure.key)).toEqual(['Y']);
+        expect(result.pageInfo.hasNextPage).toBe(true);
+      }
+      seen.push(...result.edges.map((edge) => edge.node.id));
+      cursor = result.pageInfo.endCursor ?? cursor;
+      if (!result.pageInfo.hasNextPage) break;
+    }
+    expect([...seen].sort()).toEqual(expectedMerge(lists).sort());
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});

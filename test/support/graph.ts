@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { loadConfig, type AppConfig } from '../../src/config.js';
+import type { Provider } from '../../src/domain.js';
+import { startEmulators, type EmulatorSet, type EmulatorSetOptions } from '../../src/emulators/index.js';
+import { createGraph, type Graph } from '../../src/yoga.js';
+
+export interface GraphQLResponse<TData = Record<string, unknown>> {
+  data?: TData | null;
+  errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestGraph {
+  url: string;
+  config: AppConfig;
+  graph: Graph;
+  emulators: EmulatorSet;
+  query<TData = Record<string, unknown>>(document: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
+  /** Upstream requests logged by every emulator since the last reset. */
+  upstreamRequests(): number;
+  resetEmulators(): void;
+  close(): Promise<void>;
+}
+
+/** Fast retries and no breaker: failures in tests show at once and deterministically. */
+export const TEST_HTTP_ENV = {
+  UPSTREAM_TIMEOUT_MS: '2000',
+  UPSTREAM_MAX_ATTEMPTS: '2',
+  UPSTREAM_RETRY_BASE_DELAY_MS: '1',
+  UPSTREAM_RETRY_MAX_DELAY_MS: '5',
+  UPSTREAM_BREAKER_THRESHOLD: '0',
+};
+
+/** The emulators (seeded, fixed anchor) and the graph over real HTTP on loopback. */
+export async function startTestGraph(
+  options: { only?: Provider[]; env?: Record<string, string>; emulators?: EmulatorSetOptions } = {},
+): Promise<TestGraph> {
+  const emulators = await startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), ...options.emulators });
+  const env: Record<string, string> = { ...TEST_HTTP_ENV, ...options.env };
+  for (const [key, value] of Object.entries(emulators.env)) env[key] = value;
+  if (options.only) {
+    for (const provider of ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'] as const) {
+      if (!options.only.includes(provider)) delete env[`${provider}_BASE_URL`];
+    }
+  }
+  const config = loadConfig(env);
+  const graph = createGraph(config);
+  const server: Server = createServer(graph.yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const all = () => Object.values(emulators.emulators);
+  return {
+    url,
+    config,
+    graph,
+    emulators,
+    async query<TData>(document: string, variables?: Record<string, unknown>) {
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify({ query: document, variables }),
+      });
+      return (await response.body.json()) as GraphQLResponse<TData>;
+    },
+    upstreamRequests: () => all().reduce((sum, emulator) => sum + emulator.requestLog.length, 0),
+    resetEmulators: () => all().forEach((emulator) => emulator.reset()),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await graph.close();
+      await emulators.close();
+    },
+  };
+}
