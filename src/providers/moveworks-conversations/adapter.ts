@@ -1,0 +1,213 @@
+import DataLoader from 'dataloader';
+import type { HttpSettings, MoveworksConversationsConfig } from '../../config.js';
+import type { Conversation } from '../../domain.js';
+import { ErrorCode, UpstreamError } from '../../errors.js';
+import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
+import type { ConversationKey, OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
+import {
+  MOVEWORKS_CONVERSATIONS_MAX_LIMIT,
+  MoveworksConversationsClient,
+  type MoveworksConversationWire,
+  type MoveworksMessageWire,
+  type MoveworksPage,
+} from './client.js';
+import { inCreatedRange, planScan, type MoveworksScanPlan } from './filter.js';
+import { toConversation, toMessage } from './mapper.js';
+import { createMessageStream, loadAllPages, type Placed } from './messages.js';
+import { createEmptyScanStream, createWatermarkStream } from './watermark.js';
+
+/**
+ * Moveworks Conversations (beta): forward-only opaque cursors over a list
+ * ordered by `updated_at`; the graph wants `createdAt`. See watermark.ts for
+ * the merge by watermark and its cost, messages.ts for the messages.
+ *
+ * - conversations: forward only (`capabilities.backward = false`); totalCount
+ *   null (the vendor reports no count). Upstream pages are always limit 100
+ *   and cached per request by (archived, cursor).
+ * - loadConversation: no look-up by id in the contract. The global id
+ *   carries the creation instant; one batched scan per archived state stops
+ *   once `updated_at` falls below the oldest pending key's creation instant
+ *   (nothing unseen can be it), or when every key is found.
+ * - creator/members: the vendor's data has no people (null / []).
+ */
+
+/** Vendor ids: `conv_` and a ULID. Anything else cannot exist; answered null without a call. */
+const CONVERSATION_ID = /^conv_[0-9A-HJKMNP-TV-Z]{26}$/i;
+
+const PROVIDER = 'MOVEWORKS_CONVERSATIONS';
+
+function orderViolation(what: string): () => Error {
+  return () =>
+    new UpstreamError(`${PROVIDER} returned ${what} out of the documented order`, {
+      provider: PROVIDER,
+      code: ErrorCode.UPSTREAM_ORDER_VIOLATION,
+    });
+}
+
+const conversationFacts = (wire: MoveworksConversationWire) => ({
+  createdAtMs: Date.parse(wire.created_at),
+  updatedAtMs: Date.parse(wire.updated_at),
+  id: wire.conversation_id,
+});
+
+const messageKey = (wire: MoveworksMessageWire) => ({ ms: Date.parse(wire.created_at), id: wire.message_id });
+
+export function createMoveworksConversationsAdapter(
+  config: MoveworksConversationsConfig,
+  http: HttpSettings,
+): ProviderAdapter {
+  const client = new MoveworksConversationsClient(config, http);
+
+  const openSession = (): ProviderSession => {
+    /** Upstream conversation pages of this request, by archived state and cursor (limit always 100). */
+    const pages = new DataLoader<{ archived: boolean; cursor: string | null }, MoveworksPage<MoveworksConversationWire>, string>(
+      (keys) =>
+        Promise.all(
+          keys.map((key) =>
+            client
+              .listConversations({ ...key, limit: MOVEWORKS_CONVERSATIONS_MAX_LIMIT })
+              .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+          ),
+        ),
+      { cacheKeyFn: (key) => JSON.stringify([key.archived, key.cursor]) },
+    );
+
+    const scan = (archived: boolean, plan: MoveworksScanPlan): OrderedStream<MoveworksConversationWire> =>
+       createWatermarkStream<MoveworksConversationWire>({
+        fetchPage: (cursor) => pages.load({ archived, cursor }),
+        facts: conversationFacts,
+        keep: (wire) => inCreatedRange(Date.parse(wire.created_at), plan.createdAt),
+        stopBelowMs: plan.stopBelowMs,
+        orderViolation: orderViolation('conversations'),
+      });
+
+    /**
+     * Batched look-up by id. Cost: per archived state, the pages until
+     * `updated_at` falls below the oldest pending key's creation instant
+     * (all pages when a key has none), shared with any list scan of the
+     * same request through `pages`.
+     */
+    const byKey = new DataLoader<ConversationKey, Conversation | null, string>(
+      async (keys) => {
+        const wanted = new Map<string, number>();
+        for (const key of keys) {
+          if (!CONVERSATION_ID.test(key.providerId)) continue;
+          const floor = key.createdAtMs ?? Number.NEGATIVE_INFINITY;
+          wanted.set(key.providerId, Math.min(floor, wanted.get(key.providerId) ?? Number.POSITIVE_INFINITY));
+        }
+        const found = new Map<string, Conversation>();
+        const pendingFloor = (): number | null => {
+          let floor: number | null = null;
+          for (const [id, createdAtMs] of wanted) {
+            if (!found.has(id)) floor = floor === null ? createdAtMs : Math.min(floor, createdAtMs);
+          }
+          return floor;
+        };
+        await Promise.all(
+          [false, true].map(async (archived) => {
+            let cursor: string | null = null;
+            for (let floor = pendingFloor(); floor !== null; floor = pendingFloor()) {
+              const page: MoveworksPage<MoveworksConversationWire> = await pages.load({ archived, cursor });
+              for (const wire of page.items) {
+                if (wanted.has(wire.conversation_id)) found.set(wire.conversation_id, toConversation(wire));
+              }
+              const last = page.items[page.items.length - 1];
+              if (page.nextCursor === null || (last && Date.parse(last.updated_at) < floor)) return;
+              cursor = page.nextCursor;
+            }
+          }),
+        );
+        return keys.map((key) => found.get(key.providerId) ?? null);
+      },
+      { cacheKeyFn: (key) => `${key.providerId}@${key.createdAtMs ?? ''}` },
+    );
+
+    /** Upstream message pages of this request, by conversation, cursor and limit. */
+    const messagePages = new DataLoader<
+      { conversationId: string; cursor: string | null; limit: number },
+      MoveworksPage<MoveworksMessageWire>,
+      string
+    >(
+      (keys) =>
+        Promise.all(
+          keys.map((key) =>
+            client
+              .listMessages(key.conversationId, { cursor: key.cursor, limit: key.limit })
+              .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+          ),
+        ),
+      { cacheKeyFn: (key) => JSON.stringify([key.conversationId, key.cursor, key.limit]) },
+    );
+    /** Every message of a conversation, newest first, loaded once per request. */
+    const allMessages = new DataLoader<string, Placed<MoveworksMessageWire>[]>((conversationIds) =>
+      Promise.all(
+        conversationIds.map((conversationId) =>
+          loadAllPages(
+            (cursor, limit) => messagePages.load({ conversationId, cursor, limit }),
+            messageKey,
+            orderViolation('messages'),
+          ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+        ),
+      ),
+    );
+    const fullyLoaded = new Set<string>();
+
+    return {
+      provider: PROVIDER,
+      conversations(filter) {
+        const plan = planScan(filter);
+        if (plan.empty) return createEmptyScanStream<Conversation>();
+        const streams = plan.archived.map((archived) => ({
+          key: archived ? 'archived' : 'active',
+          stream: mapStream(scan(archived, plan), toConversation),
+        }));
+        const [only] = streams;
+        return streams.length === 1 && only ? only.stream : mergeStreams(streams, compareNewestFirst);
+      },
+      loadConversation: (key) => byKey.load(key),
+      keyOf: (conversation) => ({
+        providerId: conversation.providerId,
+        createdAtMs: conversation.createdAt.getTime(),
+        hint: null,
+      }),
+      creator: async () => null,
+      members: async () => [],
+      messages(conversation) {
+        const conversationId = conversation.providerId;
+        const stream = createMessageStream<MoveworksMessageWire>({
+          fetchPage: (cursor, limit) => messagePages.load({ conversationId, cursor, limit }),
+          loadAll: () => {
+            fullyLoaded.add(conversationId);
+            return allMessages.load(conversationId);
+          },
+          loaded: () => fullyLoaded.has(conversationId),
+          key: messageKey,
+          orderViolation: orderViolation('messages'),
+        });
+        return mapStream(stream, toMessage);
+      },
+    };
+  };
+
+  return {
+    provider: PROVIDER,
+    capabilities: { backward: false, totalCount: false, messages: true },
+    openSession,
+    close: () => client.close(),
+  };
+}
+
+/** The same stream with its items mapped; positions untouched. */
+function mapStream<A, B>(stream: OrderedStream<A>, map: (item: A) => B): OrderedStream<B> {
+  const mapChunk = (chunk: Awaited<ReturnType<OrderedStream<A>['forward']>>) => ({
+    ...chunk,
+    items: chunk.items.map((entry) => ({ ...entry, item: map(entry.item) })),
+  });
+  const backward = stream.backward;
+  return {
+    isPosition: stream.isPosition,
+    count: () => stream.count(),
+    forward: async (start, count) => mapChunk(await stream.forward(start, count)),
+    ...(backward ? { backward: async (end: Parameters<typeof backward>[0], count: number) => mapChunk(await backward(end, count)) } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+import type { ConversationFilter } from '../../domain.js';
+
+/**
+ * The graph's filter in Moveworks Conversations' terms. The list endpoint
+ * filters only by `archived` (false when absent); everything else is local.
+ *
+ * - `moveworksConversations.archived` true/false: one upstream scan with that
+ *   value. Null or absent: all conversations, i.e. the merge of the
+ *   `archived=false` and `archived=true` scans (unarchived first on ties).
+ * - `createdAt`: refined locally, half-open. Its `from` also ends a scan
+ *   early: once `updated_at` falls below `from`, nothing unseen was created
+ *   at or after it. An empty range needs no upstream call at all.
+ */
+export interface MoveworksScanPlan {
+  /** One upstream scan per value, in merge order. */
+  archived: boolean[];
+  /** Local refinement, `fromMs <= createdAt < toMs`; null ends are open. */
+  createdAt: { fromMs: number | null; toMs: number | null } | null;
+  /** The scan ends once `updated_at` falls below this. */
+  stopBelowMs: number | null;
+  /** No conversation can match: answer without calling upstream. */
+  empty: boolean;
+}
+
+export function planScan(filter: ConversationFilter): MoveworksScanPlan {
+  const archived = filter.moveworksConversations?.archived ?? null;
+  const fromMs = filter.createdAt?.from?.getTime() ?? null;
+  const toMs = filter.createdAt?.to?.getTime() ?? null;
+  return {
+    archived: archived === null ? [false, true] : [archived],
+    createdAt: fromMs === null && toMs === null ? null : { fromMs, toMs },
+    stopBelowMs: fromMs,
+    empty: fromMs !== null && toMs !== null && fromMs >= toMs,
+  };
+}
+
+export function inCreatedRange(createdAtMs: number, range: MoveworksScanPlan['createdAt']): boolean {
+  if (!range) return true;
+  if (range.fromMs !== null && createdAtMs < range.fromMs) return false;
+  if (range.toMs !== null && createdAtMs >= range.toMs) return false;
+  return true;
+}

@@ -1,0 +1,39 @@
+import type { Conversation, Message, MessageRole } from '../../domain.js';
+import type { MoveworksConversationWire, MoveworksMessageWire } from './client.js';
+
+/** The vendor's data has no people: no creator, no members. */
+export function toConversation(wire: MoveworksConversationWire): Conversation {
+  const title = wire.title ?? null;
+  return {
+    provider: 'MOVEWORKS_CONVERSATIONS',
+    providerId: wire.conversation_id,
+    createdAt: new Date(wire.created_at),
+    updatedAt: new Date(wire.updated_at),
+    title,
+    creator: null,
+    members: [],
+    messages: null,
+    details: { provider: 'MOVEWORKS_CONVERSATIONS', title, archived: wire.archived },
+  };
+}
+
+function roleOf(actor: string): MessageRole {
+  if (actor === 'USER') return 'USER';
+  if (actor === 'ASSISTANT') return 'ASSISTANT';
+  return 'OTHER';
+}
+
+/** The text of a `COMMONMARK_TEXT` message (CommonMark source); other content types have none we know. */
+export function toMessage(wire: MoveworksMessageWire): Message {
+  return {
+    provider: 'MOVEWORKS_CONVERSATIONS',
+    providerId: wire.message_id,
+    conversationProviderId: wire.conversation_id,
+    role: roleOf(wire.actor),
+    authorLabel: wire.actor,
+    text: wire.content.commonmark_text?.text ?? '',
+    createdAt: new Date(wire.created_at),
+    endedAt: null,
+    sender: null,
+  };
+}
