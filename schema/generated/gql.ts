@@ -1,0 +1,52 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query ConversationDetail($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n  node(id: $id) {\n    ... on Conversation {\n      id\n      provider\n      providerId\n      createdAt\n      creator {\n        displayName\n        email\n      }\n      members {\n        providerId\n        displayName\n        email\n      }\n      messagesAvailable\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          hasPreviousPage\n          startCursor\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            providerId\n            role\n            authorLabel\n            text\n            createdAt\n          }\n        }\n      }\n    }\n  }\n}": typeof types.ConversationDetailDocument,
+    "query Inbox($first: Int, $after: String, $last: Int, $before: String, $providers: [Provider!], $filter: ConversationFilter) {\n  conversations(\n    first: $first\n    after: $after\n    last: $last\n    before: $before\n    providers: $providers\n    filter: $filter\n  ) {\n    totalCount\n    incompleteProviders\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        provider\n        providerId\n        createdAt\n        updatedAt\n        title\n        creator {\n          providerId\n          displayName\n          email\n        }\n        details {\n          __typename\n          ... on FlashbackConversationDetails {\n            workspaceId\n            repoId\n            tokensIn\n            tokensOut\n          }\n          ... on ChatbaseConversationDetails {\n            chatbotId\n            source\n            customer\n          }\n          ... on MoveworksDataConversationDetails {\n            route\n            primaryDomain\n          }\n          ... on SymblConversationDetails {\n            type\n            name\n            endTime\n            metadata\n          }\n          ... on MoveworksConversationsConversationDetails {\n            archived\n          }\n        }\n      }\n    }\n  }\n}": typeof types.InboxDocument,
+};
+const documents: Documents = {
+    "query ConversationDetail($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n  node(id: $id) {\n    ... on Conversation {\n      id\n      provider\n      providerId\n      createdAt\n      creator {\n        displayName\n        email\n      }\n      members {\n        providerId\n        displayName\n        email\n      }\n      messagesAvailable\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          hasPreviousPage\n          startCursor\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            providerId\n            role\n            authorLabel\n            text\n            createdAt\n          }\n        }\n      }\n    }\n  }\n}": types.ConversationDetailDocument,
+    "query Inbox($first: Int, $after: String, $last: Int, $before: String, $providers: [Provider!], $filter: ConversationFilter) {\n  conversations(\n    first: $first\n    after: $after\n    last: $last\n    before: $before\n    providers: $providers\n    filter: $filter\n  ) {\n    totalCount\n    incompleteProviders\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        provider\n        providerId\n        createdAt\n        updatedAt\n        title\n        creator {\n          providerId\n          displayName\n          email\n        }\n        details {\n          __typename\n          ... on FlashbackConversationDetails {\n            workspaceId\n            repoId\n            tokensIn\n            tokensOut\n          }\n          ... on ChatbaseConversationDetails {\n            chatbotId\n            source\n            customer\n          }\n          ... on MoveworksDataConversationDetails {\n            route\n            primaryDomain\n          }\n          ... on SymblConversationDetails {\n            type\n            name\n            endTime\n            metadata\n          }\n          ... on MoveworksConversationsConversationDetails {\n            archived\n          }\n        }\n      }\n    }\n  }\n}": types.InboxDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ConversationDetail($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n  node(id: $id) {\n    ... on Conversation {\n      id\n      provider\n      providerId\n      createdAt\n      creator {\n        displayName\n        email\n      }\n      members {\n        providerId\n        displayName\n        email\n      }\n      messagesAvailable\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          hasPreviousPage\n          startCursor\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            providerId\n            role\n            authorLabel\n            text\n            createdAt\n          }\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query ConversationDetail($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n  node(id: $id) {\n    ... on Conversation {\n      id\n      provider\n      providerId\n      createdAt\n      creator {\n        displayName\n        email\n      }\n      members {\n        providerId\n        displayName\n        email\n      }\n      messagesAvailable\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          hasPreviousPage\n          startCursor\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            providerId\n            role\n            authorLabel\n            text\n            createdAt\n          }\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Inbox($first: Int, $after: String, $last: Int, $before: String, $providers: [Provider!], $filter: ConversationFilter) {\n  conversations(\n    first: $first\n    after: $after\n    last: $last\n    before: $before\n    providers: $providers\n    filter: $filter\n  ) {\n    totalCount\n    incompleteProviders\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        provider\n        providerId\n        createdAt\n        updatedAt\n        title\n        creator {\n          providerId\n          displayName\n          email\n        }\n        details {\n          __typename\n          ... on FlashbackConversationDetails {\n            workspaceId\n            repoId\n            tokensIn\n            tokensOut\n          }\n          ... on ChatbaseConversationDetails {\n            chatbotId\n            source\n            customer\n          }\n          ... on MoveworksDataConversationDetails {\n            route\n            primaryDomain\n          }\n          ... on SymblConversationDetails {\n            type\n            name\n            endTime\n            metadata\n          }\n          ... on MoveworksConversationsConversationDetails {\n            archived\n          }\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query Inbox($first: Int, $after: String, $last: Int, $before: String, $providers: [Provider!], $filter: ConversationFilter) {\n  conversations(\n    first: $first\n    after: $after\n    last: $last\n    before: $before\n    providers: $providers\n    filter: $filter\n  ) {\n    totalCount\n    incompleteProviders\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        provider\n        providerId\n        createdAt\n        updatedAt\n        title\n        creator {\n          providerId\n          displayName\n          email\n        }\n        details {\n          __typename\n          ... on FlashbackConversationDetails {\n            workspaceId\n            repoId\n            tokensIn\n            tokensOut\n          }\n          ... on ChatbaseConversationDetails {\n            chatbotId\n            source\n            customer\n          }\n          ... on MoveworksDataConversationDetails {\n            route\n            primaryDomain\n          }\n          ... on SymblConversationDetails {\n            type\n            name\n            endTime\n            metadata\n          }\n          ... on MoveworksConversationsConversationDetails {\n            archived\n          }\n        }\n      }\n    }\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
