@@ -14,6 +14,7 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
       config: {
         useTypeImports: true,
+        emitLegacyCommonJSImports: false,
         enumsAsTypes: true,
         scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>' },
       },

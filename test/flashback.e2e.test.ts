@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flashbackDemoData } from '../src/emulators/flashback.js';
-import { startTestGraph, type TestGraph } from './support/graph.js';
+import { startTestGraph, type GraphQLResponse, type TestGraph } from './support/graph.js';
 
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
 const emulatorData = flashbackDemoData({ anchor: ANCHOR });
@@ -36,10 +36,10 @@ async function walk(direction: 'forward' | 'backward', size: number, filter?: un
   const ids: string[] = [];
   let cursor: string | null = null;
   for (let pages = 1; pages < 1000; pages += 1) {
-    const variables = direction === 'forward' ? { first: size, after: cursor, filter } : { last: size, before: cursor, filter };
-    const response = await graph.query<Page>(PAGE, variables);
+    const variables: Record<string, unknown> = direction === 'forward' ? { first: size, after: cursor, filter } : { last: size, before: cursor, filter };
+    const response: GraphQLResponse<Page> = await graph.query<Page>(PAGE, variables);
     expect(response.errors).toBeUndefined();
-    const connection = response.data!.conversations;
+    const connection: Page['conversations'] = response.data!.conversations;
     const pageIds = connection.edges.map((edge) => edge.node.providerId);
     expect(pageIds.length).toBeLessThanOrEqual(size);
     if (direction === 'forward') ids.push(...pageIds);

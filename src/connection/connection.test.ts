@@ -150,7 +150,7 @@ describe('merge of several streams', () => {
           for (let step = 0; step < 200; step += 1) {
             const size = sizes[step % sizes.length] as number;
             const args: RelayArgs = direction === 'forward' ? { first: size, after: cursor } : { last: size, before: cursor };
-            const result = await resolveConnection({ inputs, compare: newestFirst, request: parsePageRequest(args, 100), codec, binding, tolerateFailures: false });
+            const result: Connection<Item> = await resolveConnection({ inputs, compare: newestFirst, request: parsePageRequest(args, 100), codec, binding, tolerateFailures: false });
             const ids = result.edges.map((edge) => edge.node.id);
             if (direction === 'forward') seen.push(...ids);
             else seen.unshift(...ids);
@@ -191,7 +191,7 @@ describe('merge of several streams', () => {
     let cursor: string | null = null;
     for (let step = 0; step < 100; step += 1) {
       if (step === 3) failing = false;
-      const result = await resolveConnection({ inputs, compare: newestFirst, request: parsePageRequest({ first: 4, after: cursor }, 100), codec, binding, tolerateFailures: true });
+      const result: Connection<Item> = await resolveConnection({ inputs, compare: newestFirst, request: parsePageRequest({ first: 4, after: cursor }, 100), codec, binding, tolerateFailures: true });
       if (step < 3) {
         expect(result.failures.map((failure) => failure.key)).toEqual(['Y']);
         expect(result.pageInfo.hasNextPage).toBe(true);

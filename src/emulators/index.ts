@@ -1,6 +1,10 @@
 import type { Provider } from '../domain.js';
 import type { Emulator } from './framework.js';
+import { startChatbaseEmulator } from './chatbase.js';
 import { startFlashbackEmulator } from './flashback.js';
+import { startMoveworksConversationsEmulator } from './moveworks-conversations.js';
+import { startMoveworksDataEmulator } from './moveworks-data.js';
+import { startSymblEmulator } from './symbl.js';
 import type { EmulatorOptions } from './options.js';
 
 /** Default ports of `npm run emulators`; `npm start` and tests use free ports instead. */
@@ -28,6 +32,12 @@ export async function startEmulators(options: EmulatorSetOptions = {}): Promise<
   const { ports = {}, ...data } = options;
   const started = await Promise.all([
     startFlashbackEmulator({ ...data, port: ports.FLASHBACK ?? 0 }).then((handle) => ['FLASHBACK', handle] as const),
+    startChatbaseEmulator({ ...data, port: ports.CHATBASE ?? 0 }).then((handle) => ['CHATBASE', handle] as const),
+    startMoveworksDataEmulator({ ...data, port: ports.MOVEWORKS_DATA ?? 0 }).then((handle) => ['MOVEWORKS_DATA', handle] as const),
+    startSymblEmulator({ ...data, port: ports.SYMBL ?? 0 }).then((handle) => ['SYMBL', handle] as const),
+    startMoveworksConversationsEmulator({ ...data, port: ports.MOVEWORKS_CONVERSATIONS ?? 0 }).then(
+      (handle) => ['MOVEWORKS_CONVERSATIONS', handle] as const,
+    ),
   ]);
   const emulators: Partial<Record<Provider, Emulator>> = {};
   let env: Record<string, string> = {};

@@ -1,20 +1,22 @@
 import type { AppConfig } from '../config.js';
-import { PROVIDERS, type Provider } from '../domain.js';
+import type { Provider } from '../domain.js';
+import { createChatbaseAdapter } from './chatbase/adapter.js';
 import { createFlashbackAdapter } from './flashback/adapter.js';
+import { createMoveworksConversationsAdapter } from './moveworks-conversations/adapter.js';
+import { createMoveworksDataAdapter } from './moveworks-data/adapter.js';
 import type { ProviderAdapter } from './provider.js';
+import { createSymblAdapter } from './symbl/adapter.js';
 
-/** One adapter per configured provider, in the graph's fixed provider order. */
+/** One adapter per configured provider, in the graph's fixed provider order (which also breaks ties). */
 export function createAdapters(config: AppConfig): Map<Provider, ProviderAdapter> {
-  const adapters = new Map<Provider, ProviderAdapter>();
   const { providers, http } = config;
-  for (const provider of PROVIDERS) {
-    switch (provider) {
-      case 'FLASHBACK':
-        if (providers.FLASHBACK) adapters.set(provider, createFlashbackAdapter(providers.FLASHBACK, http));
-        break;
-      default:
-        break;
-    }
+  const adapters = new Map<Provider, ProviderAdapter>();
+  if (providers.FLASHBACK) adapters.set('FLASHBACK', createFlashbackAdapter(providers.FLASHBACK, http));
+  if (providers.CHATBASE) adapters.set('CHATBASE', createChatbaseAdapter(providers.CHATBASE, http));
+  if (providers.MOVEWORKS_DATA) adapters.set('MOVEWORKS_DATA', createMoveworksDataAdapter(providers.MOVEWORKS_DATA, http));
+  if (providers.SYMBL) adapters.set('SYMBL', createSymblAdapter(providers.SYMBL, http));
+  if (providers.MOVEWORKS_CONVERSATIONS) {
+    adapters.set('MOVEWORKS_CONVERSATIONS', createMoveworksConversationsAdapter(providers.MOVEWORKS_CONVERSATIONS, http));
   }
   return adapters;
 }
