@@ -75,7 +75,7 @@ export function createMoveworksDataAdapter(
       ...http,
     }),
   );
-  const urlOverhead = new URL(config.baseUrl).href.replace(/\/+$/, '').length + '/records/interactions?'.length;
+  const urlOverhead = new URL(config.baseUrl).href.replace(/\/+$/, '').length + '/records/conversations?'.length;
   const queryBudget = Math.max(256, (options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH) - urlOverhead);
 
   /**
