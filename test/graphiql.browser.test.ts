@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGraph, type TestGraph } from './support/graph.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let graph: TestGraph;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+  graph = await startTestGraph({ only: ['FLASHBACK'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await graph?.close();
+});
+
+describe('GraphiQL in a real browser, with no internet access', () => {
+  it('loads only from the graph itself, runs a conversations query and shows the result', async () => {
+    const page = await browser.newPage();
+    const foreignRequests: string[] = [];
+    const origin = new URL(graph.url).origin;
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:')) foreignRequests.push(url);
+    });
+    const query = '{ conversations(first: 2, providers: [FLASHBACK]) { totalCount edges { node { provider providerId } } } }';
+    await page.goto(`${graph.url}?query=${encodeURIComponent(query)}`, { waitUntil: 'load' });
+    await page.locator('.graphiql-execute-button').click({ timeout: 20_000 });
+    const result = page.locator('.graphiql-response');
+    // GraphiQL renders with non-breaking spaces: normalise whitespace before matching.
+    const shown = async (): Promise<string> => ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
+    await expect.poll(shown, { timeout: 20_000 }).toMatch(/"totalCount": 260/);
+    expect(await shown()).toMatch(/"provider": "FLASHBACK", "providerId": "[0-9a-f-]{36}"/);
+    expect(foreignRequests).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
