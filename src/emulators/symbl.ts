@@ -330,8 +330,10 @@ export function symblDefinition(data: SymblDemoData, token: string, now: () => D
     name: 'symbl',
     basePath: '/v1',
     authenticate: (request) => (bearerToken(request.headers) === token ? null : message(401, SYMBL_MESSAGES[401])),
+    // The framework asks for 404 bodies only for unknown routes: those get a plain message, unlike a
+    // missing conversation (its routes answer the documented 404 body themselves).
     errorBody: (status, text) => {
-      if (status === 401 || status === 404) return { message: SYMBL_MESSAGES[status] };
+      if (status === 401) return { message: SYMBL_MESSAGES[401] };
       if (status >= 500) return { message: SYMBL_MESSAGES[500] };
       return { message: text };
     },
@@ -411,6 +413,15 @@ export function symblDefinition(data: SymblDemoData, token: string, now: () => D
   };
 }
 
+/** Requests being processed at once, measured inside the handlers (tests of client-side concurrency bounds). */
+export interface SymblConcurrencyGauge {
+  /** Time each request spends in its handler (default 0), so concurrent requests overlap measurably. */
+  processingMs: number;
+  current: number;
+  peak: number;
+  reset(): void;
+}
+
 export interface SymblEmulator {
   emulator: Emulator;
   /** startTime ascending, ties by id ascending (the vendor's default order). */
@@ -420,6 +431,26 @@ export interface SymblEmulator {
   env: Record<string, string>;
   /** Moves the emulator's clock (tests); `null` goes back to the clock given at start. */
   setNow(now: (() => Date) | null): void;
+  gauge: SymblConcurrencyGauge;
+}
+
+function withGauge(definition: EmulatorDefinition, gauge: SymblConcurrencyGauge): EmulatorDefinition {
+  return {
+    ...definition,
+    routes: definition.routes.map((route) => ({
+      ...route,
+      handle: async (request, params) => {
+        gauge.current += 1;
+        gauge.peak = Math.max(gauge.peak, gauge.current);
+        try {
+          if (gauge.processingMs > 0) await new Promise((resolve) => setTimeout(resolve, gauge.processingMs));
+          return await route.handle(request, params);
+        } finally {
+          gauge.current -= 1;
+        }
+      },
+    })),
+  };
 }
 
 export async function startSymblEmulator(options: SymblEmulatorOptions = {}): Promise<SymblEmulator> {
@@ -427,7 +458,17 @@ export async function startSymblEmulator(options: SymblEmulatorOptions = {}): Pr
   const token = options.token ?? SYMBL_DEFAULT_TOKEN;
   const initialClock = options.now ?? (() => new Date());
   let clock = initialClock;
-  const emulator = await Emulator.start(symblDefinition(demo, token, () => clock()), { port: options.port, seed: options.seed });
+  const gauge: SymblConcurrencyGauge = {
+    processingMs: 0,
+    current: 0,
+    peak: 0,
+    reset() {
+      this.processingMs = 0;
+      this.peak = this.current;
+    },
+  };
+  const definition = withGauge(symblDefinition(demo, token, () => clock()), gauge);
+  const emulator = await Emulator.start(definition, { port: options.port, seed: options.seed });
   return {
     emulator,
     data: demo.conversations,
@@ -437,5 +478,6 @@ export async function startSymblEmulator(options: SymblEmulatorOptions = {}): Pr
     setNow: (now) => {
       clock = now ?? initialClock;
     },
+    gauge,
   };
 }

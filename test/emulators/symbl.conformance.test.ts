@@ -303,6 +303,10 @@ describe('Symbl emulator: companion endpoints', () => {
     }
   });
 
+  it('an unknown route is a plain 404, distinct from the "conversation not found" body', async () => {
+    expect(await get('/transcripts')).toEqual({ status: 404, body: { message: 'Not found' } });
+  });
+
   it('GET /conversations/{id}/messages: oldest first, not paginated (137 at once), empty when none', async () => {
     const conversation = big();
     const answer = await get<{ messages: SymblWireMessage[] }>(`/conversations/${conversation.id}/messages`);
