@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { HttpSettings } from '../../src/config.js';
-import { EMPTY_FILTER, type Conversation, type ConversationFilter } from '../../src/domain.js';
+import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../src/errors.js';
 import { startSymblEmulator, type SymblEmulator, type SymblWireConversation } from '../../src/emulators/symbl.js';
 import { DEFAULT_HTTP_SETTINGS } from '../../src/providers/http.js';
@@ -240,7 +240,7 @@ describe('Symbl adapter: people and messages', () => {
   it('messages of a conversation with more than 100: forward and backward, one request per session', async () => {
     const session = adapter.openSession();
     const wire = big();
-    const stream = session.messages(toConversation(wire)) as OrderedStream<import('../../src/domain.js').Message>;
+    const stream = session.messages(toConversation(wire)) as OrderedStream<Message>;
     const expected = (symbl.messages.get(wire.id) ?? []).map((m) => m.id);
     expect(expected.length).toBeGreaterThan(100);
     expect((await walkForward(stream, [7, 30])).items.map((m) => m.providerId)).toEqual(expected);
