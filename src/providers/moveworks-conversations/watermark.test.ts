@@ -63,7 +63,7 @@ const E: Row = { id: 'e', created: 5, updated: 5 };
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 describe('watermark merge, step by step', () => {
-  it('emits only what the watermark makes safe, and pins the cursor at the oldest pending page', async () => {
+  it('emits only what the watermark makes safe, and resumes from the pages still holding pending items', async () => {
     const source = vendor([A, B, C, D, E], 2);
     const stream = streamOver(source);
 
@@ -71,7 +71,7 @@ describe('watermark merge, step by step', () => {
     expect(first.items.map((entry) => entry.item.id)).toEqual(['b']);
     // Page 1 ends at u=95: nothing created after 95 yet; page 2 ends at 60: B and C are safe.
     expect(source.requests).toEqual([null, '2']);
-    // A (page 1) is still pending: resume from the first page.
+    // A (page 1) and C, D (page 2) are pending: pages 1 and 2 are the contiguous tail, rescan from page 1.
     expect(first.next).toEqual({ c: null, k: [iso(90), 'b'] });
     expect(first.items[0]?.before).toEqual({ c: null, k: null });
     expect(first.hasMore).toBe(true);
@@ -81,12 +81,14 @@ describe('watermark merge, step by step', () => {
     expect(second.items.map((entry) => entry.item.id)).toEqual(['c', 'd']);
     expect(source.requests).toEqual([null, '2', '4']);
     expect(second.items[0]?.after).toEqual({ c: null, k: [iso(80), 'c'] });
-    expect(second.next).toEqual({ c: null, k: [iso(50), 'd'] });
+    // A (page 1) and E (page 3) are pending, page 2 is not: the sparse form skips it. The scan has ended (u = 5).
+    expect(second.next).toEqual({ c: null, k: [iso(50), 'd'], p: [null, '4'], u: iso(5), end: true });
     expect(second.hasMore).toBe(true);
 
     source.requests.length = 0;
     const third = await stream.forward(second.next, 10);
     expect(third.items.map((entry) => entry.item.id)).toEqual(['a', 'e']);
+    expect(source.requests).toEqual([null, '4']);
     // After A only E (page 3, cursor '4') is pending; after E the scan is over.
     expect(third.items[0]?.after).toEqual({ c: '4', k: [iso(10), 'a'] });
     expect(third.next).toEqual({ c: null, k: [iso(5), 'e'], end: true });
@@ -98,7 +100,28 @@ describe('watermark merge, step by step', () => {
     expect(source.requests).toEqual([]);
   });
 
-  it('resumes from the next unscanned page when nothing scanned is pending', async () => {
+  it('skips scanned pages without pending items (sparse form) until the frontier', async () => {
+    // Vendor order (page size 1): old R, then P, Q, S, T. R stays pending while P, Q are emitted.
+    const rows = [
+      { id: 'r', created: 1, updated: 100 },
+      { id: 'p', created: 90, updated: 90 },
+      { id: 'q', created: 80, updated: 80 },
+      { id: 's', created: 70, updated: 70 },
+      { id: 't', created: 60, updated: 60 },
+    ];
+    const source = vendor(rows, 1);
+    const first = await streamOver(source).forward(null, 2);
+    expect(first.items.map((entry) => entry.item.id)).toEqual(['p', 'q']);
+    // Pending: R (page 1) and S (page 4, created 70 = the watermark, not yet safe). Pages 2 and 3 are done.
+    expect(first.next).toEqual({ c: '4', k: [iso(80), 'q'], p: [null, '3'], u: iso(70) });
+    source.requests.length = 0;
+    const second = await streamOver(source).forward(first.next, 1);
+    expect(second.items.map((entry) => entry.item.id)).toEqual(['s']);
+    // Pages 1 and 4, then the frontier (page 5): pages 2 and 3 are not read again.
+    expect(source.requests).toEqual([null, '3', '4']);
+  });
+
+  it('resumes from the oldest pending page when it is the last one scanned', async () => {
     const rows = [
       { id: 'x', created: 100, updated: 100 },
       { id: 'y', created: 90, updated: 90 },

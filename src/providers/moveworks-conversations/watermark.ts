@@ -11,20 +11,34 @@ import type { OrderedStream, Position, StreamChunk, StreamItem } from '../provid
  * stream order (`createdAt` desc, id desc). At the end of the list every
  * buffered item is safe.
  *
- * A position after an emitted item `e` is `{ c, k }`: `k` is `e`'s key, `c`
- * the upstream cursor of the earliest page that still held a scanned but
- * unemitted item (or of the next unscanned page). Resuming rescans from `c`
- * and drops every item whose key is at or before `k`: emission is in key
- * order, so those were all emitted. `end: true` marks a scan that had
- * nothing left. Upstream cursors are reused, so the vendor's must stay valid
- * (stateless keyset cursors); a cursor the vendor no longer accepts surfaces
- * as its own error.
+ * A position after an emitted item `e` holds `k`, `e`'s key, and where to
+ * read again: resuming drops every item whose key is at or before `k`
+ * (emission is in key order, so those were all emitted). Where to read:
+ * - contiguous `{ c, k }`: rescan from `c`, the cursor of the earliest page
+ *   still holding a scanned but unemitted item (or of the next unscanned
+ *   page);
+ * - sparse `{ c, k, p, u }`: refetch only the (at most MAX_PENDING_PAGES)
+ *   pages `p` that still hold pending items, in parallel, apply the
+ *   watermark `u` the scan had reached, then scan on from the frontier `c`.
+ *   Used when it skips pages; otherwise, and when more pages are pending, the
+ *   contiguous form.
+ * `end: true` marks that no upstream page is left after those. Upstream
+ * cursors are reused, so the vendor's must stay valid (stateless keyset
+ * cursors); a cursor the vendor no longer accepts surfaces as its own error.
  *
- * Cost: every call rescans from `c`. An old conversation updated recently
- * sits near the head of the vendor's order but is emitted only when the scan
- * reaches its creation instant, and until then it pins `c` to its page: each
- * graph page rescans from there to the frontier (quadratic in the depth of
- * the walk, over a session-cached page loader). Measured in the adapter test.
+ * Cost: an old conversation updated recently sits near the head of the
+ * vendor's order but is emitted only when the scan reaches its creation
+ * instant; until then its page is pending and read again on every graph page
+ * (each page is a new request; within one request a page cache serves
+ * repeats). With the contiguous form alone that made each graph page rescan
+ * from the head to the frontier (quadratic in the depth of the walk); the
+ * sparse form keeps it at (pending pages) + (frontier pages). Measured in the
+ * adapter test. Positions grow by one upstream cursor per pending page.
+ *
+ * Consistency: a conversation updated during a walk moves to the head of the
+ * vendor's order; if it was not yet emitted the walk may miss it (the
+ * vendor offers no snapshot); if it was, it is not repeated (keys are
+ * creation instants).
  */
 
 export interface UpstreamPage<T> {
@@ -55,14 +69,28 @@ export interface WatermarkSource<T> {
 /** A conversation's place in the graph's order: creation instant (ISO) and id. */
 export type ScanKey = [string, string];
 
+/**
+ * Where a scan stands. Two forms:
+ * - contiguous `{ c, k }`: rescan every page from `c` (null: the first page);
+ * - sparse `{ c, k, p, u }`: refetch only the pages at cursors `p` (those
+ *   still holding a pending item), then scan on from `c` with watermark `u`.
+ * `end: true`: no upstream page is left after those (with no `p`: the
+ * stream is over).
+ */
 export interface ScanPosition {
-  /** Upstream cursor to rescan from; null: the first page. */
+  /** Next upstream page to scan (sparse form: the frontier); null: the first page. */
   c: string | null;
   /** Key of the last emitted item; null: nothing emitted yet. */
   k: ScanKey | null;
-  /** The scan had nothing left after `k`. */
+  /** Cursors of the scanned pages that still hold a pending item, in scan order. */
+  p?: (string | null)[];
+  /** With `p`: `updated_at` (ISO) of the last scanned item, the watermark. */
+  u?: string;
   end?: true;
 }
+
+/** Sparse positions carry at most this many page cursors; beyond it they fall back to the contiguous form. */
+export const MAX_PENDING_PAGES = 3;
 
 interface Key {
   ms: number;
@@ -87,19 +115,34 @@ export function isScanPosition(value: unknown): value is ScanPosition & Position
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (!keys.every((key) => key === 'c' || key === 'k' || key === 'end')) return false;
+  if (!keys.every((key) => key === 'c' || key === 'k' || key === 'p' || key === 'u' || key === 'end')) return false;
   if (!(record.c === null || typeof record.c === 'string')) return false;
   if (!(record.k === null || isScanKey(record.k))) return false;
-  return record.end === undefined || record.end === true;
+  if (record.end !== undefined && record.end !== true) return false;
+  if (record.p === undefined) return record.u === undefined;
+  return (
+    Array.isArray(record.p) &&
+    record.p.length > 0 &&
+    record.p.length <= MAX_PENDING_PAGES &&
+    record.p.every((cursor) => cursor === null || typeof cursor === 'string') &&
+    isIsoInstant(record.u)
+  );
 }
 
-const toPosition = (position: ScanPosition): Position =>
-  position.end ? { c: position.c, k: position.k, end: true } : { c: position.c, k: position.k };
+function toPosition(position: ScanPosition): Position {
+  const out: { [key: string]: Position } = { c: position.c, k: position.k };
+  if (position.p) {
+    out.p = position.p;
+    out.u = position.u ?? null;
+  }
+  if (position.end) out.end = true;
+  return out;
+}
 
 interface Buffered<T> {
   item: T;
   key: Key;
-  /** Index of the page (in this call's scan) the item was read from. */
+  /** Index of the page (in this call) the item was read from. */
   page: number;
 }
 
@@ -113,21 +156,25 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
     async forward(startPosition, count): Promise<StreamChunk<T>> {
       if (startPosition !== null && !isScanPosition(startPosition)) throw new TypeError('not a scan position');
       const origin: ScanPosition = startPosition ?? { c: null, k: null };
-      if (origin.end) return { items: [], next: toPosition(origin), hasMore: false };
+      if (origin.end && !origin.p) return { items: [], next: toPosition(origin), hasMore: false };
       const emittedUpTo: Key | null = origin.k ? { ms: Date.parse(origin.k[0]), id: origin.k[1] } : null;
 
-      const cursors: (string | null)[] = [];
+      const pageCursors: (string | null)[] = [];
+      /** Next-page cursor of each page read in this call. */
+      const pageNext: (string | null)[] = [];
       const buffer: Buffered<T>[] = [];
       const items: StreamItem<T>[] = [];
       let previous = toPosition(origin);
       let lastKey: ScanKey | null = origin.k;
-      let cursor = origin.c;
       let watermark = Number.POSITIVE_INFINITY;
+      /** The next page of the contiguous scan. */
+      let frontier = origin.c;
+      let exhausted = false;
 
-      for (;;) {
-        const pageIndex = cursors.length;
-        cursors.push(cursor);
-        const page = await source.fetchPage(cursor);
+      const ingest = (page: UpstreamPage<T>, cursor: string | null): void => {
+        const pageIndex = pageCursors.length;
+        pageCursors.push(cursor);
+        pageNext.push(page.nextCursor);
         for (const item of page.items) {
           const facts = source.facts(item);
           if (facts.createdAtMs > facts.updatedAtMs || facts.updatedAtMs > watermark) throw source.orderViolation();
@@ -137,24 +184,52 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
           if (!keep(item)) continue;
           buffer.push({ item, key, page: pageIndex });
         }
-        const exhausted = page.nextCursor === null || (stopBelowMs !== null && watermark < stopBelowMs);
-        buffer.sort((a, b) => compareKeys(a.key, b.key));
+      };
 
+      /**
+       * Whether the pending pages are exactly the upstream pages from the
+       * earliest of them to the frontier: then rescanning from the earliest
+       * costs the same as the sparse form, in a smaller position.
+       */
+      const isContiguousTail = (pending: number[]): boolean => {
+        const last = pageCursors.length - 1;
+        if (pending.length !== last - (pending[0] as number) + 1) return false;
+        for (let index = pending[0] as number; index < last; index += 1) {
+          if (pageNext[index] !== pageCursors[index + 1]) return false;
+        }
+        return exhausted ? pageNext[last] === null : pageNext[last] === frontier;
+      };
+
+      /** The position after the item just emitted. */
+      const positionAfter = (key: ScanKey): ScanPosition => {
+        const pending = [...new Set(buffer.map((entry) => entry.page))].sort((a, b) => a - b);
+        if (pending.length === 0) return exhausted ? { c: null, k: key, end: true } : { c: frontier, k: key };
+        const earliest = pending[0] as number;
+        if (pending.length > MAX_PENDING_PAGES || !Number.isFinite(watermark) || isContiguousTail(pending)) {
+          return { c: pageCursors[earliest] ?? null, k: key };
+        }
+        const sparse: ScanPosition = {
+          c: exhausted ? null : frontier,
+          k: key,
+          p: pending.map((index) => pageCursors[index] ?? null),
+          u: new Date(watermark).toISOString(),
+        };
+        if (exhausted) sparse.end = true;
+        return sparse;
+      };
+
+      /** Emits what the watermark makes safe; answers the chunk when this call is done. */
+      const emit = (): StreamChunk<T> | null => {
+        buffer.sort((a, b) => compareKeys(a.key, b.key));
         while (items.length < count) {
           const head = buffer[0];
           if (!head || !(exhausted || head.key.ms > watermark)) break;
           buffer.shift();
           lastKey = [new Date(head.key.ms).toISOString(), head.key.id];
-          let pending: number | null = null;
-          for (const entry of buffer) pending = pending === null ? entry.page : Math.min(pending, entry.page);
-          const after: ScanPosition =
-            pending !== null ? { c: cursors[pending] ?? null, k: lastKey }
-            : exhausted ? { c: null, k: lastKey, end: true }
-            : { c: page.nextCursor, k: lastKey };
-          items.push({ item: head.item, before: previous, after: toPosition(after) });
-          previous = toPosition(after);
+          const after = toPosition(positionAfter(lastKey));
+          items.push({ item: head.item, before: previous, after });
+          previous = after;
         }
-
         // Full, with a known further item; or nothing further exists.
         if (items.length >= count && buffer.length > 0) return { items, next: previous, hasMore: true };
         if (exhausted) {
@@ -162,7 +237,28 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
           return { items, next, hasMore: false };
         }
         // Not full yet, or full and looking ahead for one more item: scan on.
-        cursor = page.nextCursor;
+        return null;
+      };
+
+      if (origin.p) {
+        // Sparse resume: only the pages still holding pending items, then the frontier.
+        const cursors = origin.p;
+        const pages = await Promise.all(cursors.map((cursor) => source.fetchPage(cursor)));
+        pages.forEach((page, index) => ingest(page, cursors[index] ?? null));
+        // Exactly the watermark the scan had reached: everything from the frontier on is at or below it.
+        watermark = Date.parse(origin.u ?? '');
+        exhausted = origin.end === true || (stopBelowMs !== null && watermark < stopBelowMs);
+        const done = emit();
+        if (done) return done;
+      }
+      for (;;) {
+        const cursor = frontier;
+        const page = await source.fetchPage(cursor);
+        ingest(page, cursor);
+        frontier = page.nextCursor;
+        exhausted = page.nextCursor === null || (stopBelowMs !== null && watermark < stopBelowMs);
+        const done = emit();
+        if (done) return done;
       }
     },
   };
