@@ -31,8 +31,12 @@ import { createEmptyScanStream, createWatermarkStream } from './watermark.js';
  * - creator/members: the vendor's data has no people (null / []).
  */
 
-/** Vendor ids: `conv_` and a ULID. Anything else cannot exist; answered null without a call. */
-const CONVERSATION_ID = /^conv_[0-9A-HJKMNP-TV-Z]{26}$/i;
+/**
+ * Vendor ids: `conv_` and a ULID in COMPANIONS.md ("a base-62 identifier
+ * prefixed by a short resource type" in the vendor's newer reference), so
+ * accept any alphanumeric tail. Anything else cannot exist: null without a call.
+ */
+const CONVERSATION_ID = /^conv_[0-9A-Za-z]{1,64}$/;
 
 const PROVIDER = 'MOVEWORKS_CONVERSATIONS';
 
