@@ -1,6 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { AppConfig } from './config.js';
 import { createCursorCodec } from './connection/cursor.js';
@@ -51,7 +51,7 @@ function usePartialErrors(): Plugin<GraphContext> {
   };
 }
 
-/** Gives validation and variable errors a stable code, as the rest of the graph's errors have. */
+/** Gives parse, validation and variable errors (query limits included) a stable code, as the rest of the graph's errors have. */
 function useStableErrorCodes(): Plugin<GraphContext> {
   const tag = (error: GraphQLError, code: string): GraphQLError =>
     error.extensions?.code
@@ -65,6 +65,11 @@ function useStableErrorCodes(): Plugin<GraphContext> {
           extensions: { ...error.extensions, code },
         });
   return {
+    onParse() {
+      return ({ result, replaceParseResult }) => {
+        if (result instanceof GraphQLError) replaceParseResult(tag(result, 'GRAPHQL_PARSE_FAILED'));
+      };
+    },
     onValidate() {
       return ({ result, setResult }) => {
         if (result.length > 0) setResult(result.map((error) => tag(error, 'GRAPHQL_VALIDATION_FAILED')));
@@ -85,6 +90,12 @@ function useStableErrorCodes(): Plugin<GraphContext> {
   };
 }
 
+/** Query limits reported as validation errors (so they get a code), instead of thrown. */
+const reportLimit = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
 /** The Yoga instance over the configured providers; no process globals, so tests can run it in-process. */
 export function createGraph(config: AppConfig, adapters: ReadonlyMap<Provider, ProviderAdapter> = createAdapters(config)): Graph {
   const codec = createCursorCodec(config.cursorSecret);
@@ -96,15 +107,16 @@ export function createGraph(config: AppConfig, adapters: ReadonlyMap<Provider, P
     renderGraphiQL,
     landingPage: false,
     plugins: [
+      useStableErrorCodes(),
       EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 20 },
-        costLimit: { maxCost: 20_000 },
+        maxDepth: { n: 12, ...reportLimit },
+        maxAliases: { n: 20, ...reportLimit },
+        maxDirectives: { n: 20, ...reportLimit },
+        costLimit: { maxCost: 20_000, ...reportLimit },
         maxTokens: { n: 2_000 },
         blockFieldSuggestion: { enabled: false },
       }),
       usePartialErrors(),
-      useStableErrorCodes(),
     ],
   });
   return {
