@@ -9,7 +9,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import type { ZodType } from 'zod';
+import type { ZodType } from 'zod/v4';
 import type { Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
 

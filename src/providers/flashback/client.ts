@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { FlashbackConfig, HttpSettings } from '../../config.js';
 import { HttpClient } from '../http.js';
 

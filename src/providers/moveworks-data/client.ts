@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import type { HttpClient } from '../http.js';
 import type { Query } from './query.js';

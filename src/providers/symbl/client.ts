@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { HttpSettings, SymblConfig } from '../../config.js';
 import type { JsonValue } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
@@ -9,8 +9,8 @@ import { HttpClient, type QueryValue } from '../http.js';
 const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 instant');
 
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
-);
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+) as z.ZodType<JsonValue>;
 
 export const symblMemberSchema = z.object({
   id: z.string().nullish(),
@@ -26,7 +26,7 @@ export const symblConversationSchema = z.object({
   startTime: instant,
   endTime: instant.nullish(),
   members: z.array(symblMemberSchema).nullish(),
-  metadata: z.record(jsonValue).nullish(),
+  metadata: z.record(z.string(), jsonValue).nullish(),
 });
 export type SymblConversationWire = z.infer<typeof symblConversationSchema>;
 
@@ -124,8 +124,8 @@ export class SymblClient {
     return this.http.close();
   }
 
-  private request<S extends z.ZodTypeAny>(path: string, schema: S, query?: Record<string, QueryValue>): Promise<z.output<S>> {
-    return this.http.get<z.output<S>>({ path, query, schema, vendorCode: symblVendorCode });
+  private request<T>(path: string, schema: z.ZodType<T>, query?: Record<string, QueryValue>): Promise<T> {
+    return this.http.get<T>({ path, query, schema, vendorCode: symblVendorCode });
   }
 
   private async orNull<T>(pending: Promise<T>): Promise<T | null> {
