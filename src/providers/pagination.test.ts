@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backwardWindow, createListStream, createOffsetStream, forwardWindow, splitWindow } from './pagination.js';
+import { END_PROBE_BLOCK, backwardWindow, createListStream, createOffsetStream, forwardWindow, splitWindow } from './pagination.js';
 import { walkBackward, walkForward } from '../../test/support/streams.js';
 
 describe('forwardWindow', () => {
@@ -76,19 +76,31 @@ describe('createOffsetStream', () => {
     }
   });
 
-  it('finds the end of a list without a total in about 2·log2(n) one-item fetches', async () => {
-    const list = Array.from({ length: 300 }, (_, index) => index);
-    let fetches = 0;
+  it.each([
+    { length: 0, probes: 1 },
+    { length: 1, probes: 1 },
+    { length: 99, probes: 1 },
+    { length: 100, probes: 2 },
+    { length: 270, probes: 3 },
+    { length: 300, probes: 5 },
+    { length: 400, probes: 5 },
+    { length: 1000, probes: 9 },
+    { length: 6401, probes: 8 },
+  ])('finds the end of $length items without a total in $probes block probes, then reads the window', async ({ length, probes }) => {
+    const list = Array.from({ length }, (_, index) => index);
+    const fetches: Array<{ offset: number; limit: number }> = [];
     const stream = createOffsetStream<number>({
       reportsTotal: false,
-      fetch: async ({ offset, limit }) => {
-        fetches += 1;
-        return { items: list.slice(offset, offset + limit), total: null };
+      fetch: async (window) => {
+        fetches.push(window);
+        return { items: list.slice(window.offset, window.offset + window.limit), total: null };
       },
     });
     const chunk = await stream.backward!(null, 3);
-    expect(chunk.items.map((entry) => entry.item)).toEqual([299, 298, 297]);
-    expect(fetches).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(300)) + 2);
+    expect(chunk.items.map((entry) => entry.item)).toEqual(list.slice(-3).reverse());
+    expect(chunk.next).toBe(Math.max(0, length - 3));
+    expect(fetches.slice(0, probes).every((window) => window.limit === END_PROBE_BLOCK)).toBe(true);
+    expect(fetches).toHaveLength(length === 0 ? probes : probes + 1);
   });
 
   it('keeps positions exact when local refinement drops items', async () => {

@@ -153,10 +153,10 @@ describe('Chatbase adapter: conversations', () => {
 
           const backward = await walk(session.conversations(filter), 'backward', sizes);
           expect(backward.keys).toEqual(expected);
-          // The first backward page finds each chatbot's end by galloping then bisecting one-item pages:
-          // ≤ 2·⌈log2(n + 1)⌉ + 1 requests for n upstream conversations.
+          // The first backward page finds each chatbot's end by galloping then bisecting blocks of 100:
+          // ≤ 2·⌈log2(n / 100 + 1)⌉ + 3 requests for n upstream conversations.
           const endFinding = chatbots.reduce(
-            (sum, id) => sum + 2 * Math.ceil(Math.log2((chatbase.data[id]?.length ?? 0) + 1)) + 1,
+            (sum, id) => sum + 2 * Math.ceil(Math.log2((chatbase.data[id]?.length ?? 0) / 100 + 1)) + 3,
             0,
           );
           expect(backward.requests[0]).toBeLessThanOrEqual(endFinding + pageBound);

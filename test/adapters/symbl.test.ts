@@ -1,3 +1,4 @@
+import { END_PROBE_BLOCK } from '../../src/providers/pagination.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { HttpSettings } from '../../src/config.js';
@@ -124,14 +125,14 @@ describe('Symbl adapter: conversations', () => {
     expect(listRequests().map((query) => Object.fromEntries(query))).toEqual(requests);
   });
 
-  it('translation: last 5 without a cursor: one-item probes to find the end, then one window', async () => {
+  it('translation: last 5 without a cursor: block probes to find the end, then one window', async () => {
     const total = expectedIds(EMPTY_FILTER).length;
     const chunk = await adapter.openSession().conversations(EMPTY_FILTER).backward?.(null, 5);
     const requests = listRequests();
     const last = requests[requests.length - 1] as URLSearchParams;
     expect(Object.fromEntries(last)).toEqual({ ...base, limit: '5', offset: String(total - 5) });
-    expect(requests.slice(0, -1).every((query) => query.get('limit') === '1')).toBe(true);
-    expect(requests.length - 1).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(total)) + 1);
+    expect(requests.slice(0, -1).every((query) => query.get('limit') === String(END_PROBE_BLOCK))).toBe(true);
+    expect(requests.length - 1).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(total / END_PROBE_BLOCK)) + 3);
     expect(chunk?.items.map((entry) => entry.item.providerId)).toEqual(expectedIds(EMPTY_FILTER).slice(-5).reverse());
   });
 
@@ -183,8 +184,8 @@ describe('Symbl adapter: conversations', () => {
         symbl.emulator.clearLog();
         const backward = await walkBackward(stream, sizes);
         expect(idsOf(backward.items)).toEqual(expected);
-        // Backward from the end: end finding (<= 2*ceil(log2 n) + 1 one-item probes, n <= 260), then one per chunk.
-        expect(listRequests().length).toBeLessThanOrEqual(backward.calls + 2 * Math.ceil(Math.log2(symbl.data.length)) + 1);
+        // Backward from the end: end finding (<= 2*ceil(log2(n / 100)) + 3 block probes, n <= 260), then one per chunk.
+        expect(listRequests().length).toBeLessThanOrEqual(backward.calls + 2 * Math.ceil(Math.log2(symbl.data.length / END_PROBE_BLOCK)) + 3);
         for (const query of listRequests()) expect(query.get('startTime')).not.toBeNull();
       }),
       { seed: 42, numRuns: 25 },
