@@ -203,4 +203,31 @@ describe('merge of several streams', () => {
     expect([...seen].sort()).toEqual(expectedMerge(lists).sort());
     expect(new Set(seen).size).toBe(seen.length);
   });
+
+  it('an input failing on a refill, mid-page, keeps the place it reached: nothing repeats later', async () => {
+    const lists = sources(2);
+    const x = lists.X as Item[];
+    let failing = true;
+    // Answers one item per call, so the merge refills it several times within one page; fails from position 3 on.
+    const dribbling: OrderedStream<Item> = {
+      ...createListStream(x),
+      forward: async (start, count) => {
+        if (failing && ((start as number | null) ?? 0) >= 3) throw new Error('X is down');
+        return createListStream(x).forward(start, Math.min(count, 1));
+      },
+    };
+    const inputs: MergeInput<Item>[] = [{ key: 'X', stream: dribbling }, { key: 'Y', stream: createListStream(lists.Y as Item[]) }];
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let step = 0; step < 100; step += 1) {
+      if (step === 2) failing = false;
+      const result: Connection<Item> = await resolveConnection({ inputs, compare: newestFirst, request: parsePageRequest({ first: 10, after: cursor }, 100), codec, binding, tolerateFailures: true });
+      if (step === 0) expect(result.failures.map((failure) => failure.key)).toEqual(['X']);
+      seen.push(...result.edges.map((edge) => edge.node.id));
+      cursor = result.pageInfo.endCursor ?? cursor;
+      if (!result.pageInfo.hasNextPage) break;
+    }
+    expect(seen.filter((id, index) => seen.indexOf(id) !== index)).toEqual([]);
+    expect([...seen].sort()).toEqual(expectedMerge(lists).sort());
+  });
 });

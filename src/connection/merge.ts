@@ -127,8 +127,8 @@ export async function walkMerge<T>(
   const component = (state: InputState<T>): Component => {
     const head = state.buffer[0];
     if (head) return { at: forward ? head.before : head.after };
-    if (state.failed) return boundary[state.key] ?? (forward ? 'start' : 'end');
     if (!state.more && state.refills >= 0) return forward ? 'end' : 'start';
+    // Also a failed input's place: its failed fetch started here, so a later page resumes it exactly.
     return state.fetchFrom;
   };
   const snapshot = (): Boundary => Object.fromEntries(states.map((state) => [state.key, component(state)]));
