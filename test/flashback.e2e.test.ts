@@ -126,6 +126,8 @@ describe('bad input answers a coded error and makes no upstream call', () => {
     ['an unknown provider as a variable', `query ($p: [Provider!]) { conversations(first: 1, providers: $p) { totalCount } }`, { p: ['NOPE'] }, 'BAD_USER_INPUT'],
     ['a provider that is not configured', `{ conversations(first: 1, providers: [SYMBL]) { totalCount } }`, {}, 'PROVIDER_NOT_CONFIGURED'],
     ['a node id the graph did not issue', `{ node(id: "not-an-id") { id } }`, {}, 'BAD_USER_INPUT'],
+    ['a node id of a type that is not a node', `{ node(id: "${Buffer.from('Message:1').toString('base64url')}") { id } }`, {}, 'BAD_USER_INPUT'],
+    ['a conversation id with a malformed key', `{ nodes(ids: ["${Buffer.from('Conversation:[1,2]').toString('base64url')}"]) { id } }`, {}, 'BAD_USER_INPUT'],
     ['more aliases than the query limits allow', `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: conversations(first: 1) { totalCount }`).join(' ')} }`, {}, 'GRAPHQL_VALIDATION_FAILED'],
     ['a document that does not parse', `{ conversations(first: 1) {`, {}, 'GRAPHQL_PARSE_FAILED'],
   ])('%s', async (_name, document, variables, code) => {

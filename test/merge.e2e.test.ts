@@ -179,6 +179,15 @@ describe('one connection across all vendors', () => {
     expect(await count()).toBeNull();
   });
 
+  it('answers a null totalCount and names the vendor when one fails to count', async () => {
+    graph.emulators.emulators.MOVEWORKS_DATA!.injectFault({ kind: 'status500', count: 10, pathPrefix: '/records/conversations' });
+    const response = await graph.query<{ conversations: { totalCount: number | null; edges: unknown[] } }>(
+      '{ conversations(first: 3, providers: [FLASHBACK, MOVEWORKS_DATA]) { totalCount edges { cursor } } }',
+    );
+    expect(response.data!.conversations.totalCount).toBeNull();
+    expect(response.errors?.some((error) => error.extensions?.provider === 'MOVEWORKS_DATA' && error.path?.join('.') === 'conversations.totalCount')).toBe(true);
+  });
+
   // Per page: Flashback 1, Chatbase 1 per chatbot (3), Moveworks Data ⌈(n+1)/50⌉ (its server pages at 50),
   // Symbl 1, Moveworks Conversations 1–2 (the watermark scan resumes at the page holding its oldest unemitted item).
   it.each([

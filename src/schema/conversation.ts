@@ -142,8 +142,7 @@ export const ConversationNode = builder.loadableNode('Conversation', {
 builder.asEntity(ConversationNode, {
   key: builder.selection<{ id: string }>('id'),
   resolveReference: async (reference, context) => {
-    const { typename, id } = decodeNodeId(reference.id);
-    if (typename !== 'Conversation') return null;
+    const { id } = decodeNodeId(reference.id);
     const [conversation] = await loadConversations([id], context);
     if (conversation instanceof Error) throw conversation;
     return conversation ?? null;

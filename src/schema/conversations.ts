@@ -67,7 +67,15 @@ builder.queryField('conversations', (t) =>
           ...connection,
           incompleteProviders: connection.failures.map((failure) => failure.key as Provider),
           totalCount: async () => {
-            const counts = await Promise.all(inputs.map((input) => input.stream.count().catch(() => null)));
+            // A vendor that fails to count makes the total unknown (null) and is named in `errors`.
+            const counts = await Promise.all(
+              inputs.map((input) =>
+                input.stream.count().catch((error: unknown) => {
+                  context.partialErrors.push(upstreamGraphQLError(error, input.key as Provider, [...path, 'totalCount']));
+                  return null;
+                }),
+              ),
+            );
             return counts.every((count): count is number => count !== null)
               ? counts.reduce((sum, count) => sum + count, 0)
               : null;
