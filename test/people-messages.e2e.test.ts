@@ -192,4 +192,23 @@ describe('node look-ups for every vendor', () => {
     const perVendor = Object.fromEntries(Object.entries(graph.emulators.emulators).map(([provider, emulator]) => [provider, emulator.requestLog.length]));
     console.log('nodes() of 4 ids per vendor costs', perVendor);
   });
+
+  it('answers the ids of healthy vendors when another vendor fails, with a coded error for the failed ones', async () => {
+    const idsOf = async (provider: Provider) =>
+      (await graph.query<{ conversations: { edges: Array<{ node: { id: string; providerId: string } }> } }>(
+        'query ($p: [Provider!]) { conversations(first: 1, providers: $p) { edges { node { id providerId } } } }',
+        { p: [provider] },
+      )).data!.conversations.edges[0]!.node;
+    const symbl = await idsOf('SYMBL');
+    const flashback = await idsOf('FLASHBACK');
+    graph.emulators.emulators.SYMBL!.injectFault({ kind: 'status500', count: 10 });
+    const response = await graph.query<{ nodes: Array<{ providerId: string } | null> }>(
+      'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Conversation { providerId } } }',
+      { ids: [symbl.id, flashback.id] },
+    );
+    expect(response.data!.nodes).toEqual([null, { providerId: flashback.providerId }]);
+    expect(response.errors).toEqual([
+      expect.objectContaining({ path: ['nodes', 0], extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', provider: 'SYMBL' }) }),
+    ]);
+  });
 });

@@ -10,7 +10,7 @@ import { MessageRef } from './message.js';
 import { decodeNodeId } from './global-id.js';
 import { CreatorRef, MemberRef } from './person.js';
 import { ProviderEnum } from './provider.js';
-import { rethrowUpstream } from './upstream-errors.js';
+import { rethrowUpstream, upstreamGraphQLError } from './upstream-errors.js';
 
 /** The part of a Conversation global id after `Conversation:`: what look-ups need, nothing more. */
 export function conversationLocalId(provider: Provider, key: ConversationKey): string {
@@ -42,7 +42,8 @@ async function loadConversations(localIds: readonly string[], context: GraphCont
       try {
         return await context.session(parsed.provider).loadConversation(parsed.key);
       } catch (error) {
-        return rethrowUpstream(error, parsed.provider);
+        // One Error for this key only: the other ids of the batch still resolve.
+        return upstreamGraphQLError(error, parsed.provider);
       }
     }),
   );
