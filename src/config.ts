@@ -1,5 +1,6 @@
 import type { Provider } from './domain.js';
-import { DEFAULT_HTTP_SETTINGS, type RetrySettings } from './providers/http.js';
+import { DEFAULT_HTTP_SETTINGS, type RetrySettings, type UpstreamObserver, type UpstreamGate } from './providers/http.js';
+import type { SharedStore } from './shared-state/store.js';
 
 export interface FlashbackConfig {
   baseUrl: string;
@@ -39,6 +40,18 @@ export interface HttpSettings {
   breakerThreshold: number;
   breakerHalfOpenAfterMs: number;
   connections: number;
+  /** Wired by the graph at start, never read from the environment (see UpstreamRuntime). */
+  observer?: UpstreamObserver;
+  gate?: UpstreamGate;
+  store?: SharedStore;
+}
+
+/** What one GraphQL request may spend upstream. */
+export interface RequestLimits {
+  /** Every answer arrives within this (plus the graph's own work): retries only spend what is left. */
+  deadlineMs: number;
+  /** Upstream calls (retries included) one GraphQL request may send. */
+  upstreamCallBudget: number;
 }
 
 export interface AppConfig {
@@ -49,6 +62,7 @@ export interface AppConfig {
   cursorSecret: string;
   /** Largest `first`/`last` accepted. */
   maxPageSize: number;
+  request: RequestLimits;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +159,10 @@ export function loadConfig(env: Env): AppConfig {
     },
     cursorSecret: read('CURSOR_SECRET') ?? DEV_CURSOR_SECRET,
     maxPageSize: integer('MAX_PAGE_SIZE', 100, 1, 1000),
+    request: {
+      deadlineMs: integer('REQUEST_DEADLINE_MS', 5_000, 100, 120_000),
+      upstreamCallBudget: integer('UPSTREAM_CALL_BUDGET', 250, 1, 100_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -3,6 +3,7 @@ import type { AppConfig } from './config.js';
 import type { CursorCodec } from './connection/cursor.js';
 import type { Provider } from './domain.js';
 import type { ProviderAdapter, ProviderSession } from './providers/provider.js';
+import { createRequestScope, requestIdFrom, type RequestScope } from './request-scope.js';
 
 /** Everything a resolver may use; built fresh for every GraphQL request. */
 export interface GraphContext {
@@ -14,15 +15,23 @@ export interface GraphContext {
   session(provider: Provider): ProviderSession;
   /** Errors of providers that failed while others answered; appended to the response's `errors`. */
   partialErrors: GraphQLError[];
+  /** Request id, deadline and upstream call budget; execution runs inside it (see useRequestScope). */
+  scope: RequestScope;
 }
 
 export function createContext(
   config: AppConfig,
   codec: CursorCodec,
   adapters: ReadonlyMap<Provider, ProviderAdapter>,
+  request?: Request,
 ): GraphContext {
   const sessions = new Map<Provider, ProviderSession>();
   return {
+    scope: createRequestScope({
+      requestId: requestIdFrom(request?.headers.get('x-request-id')),
+      deadlineMs: config.request.deadlineMs,
+      upstreamCallLimit: config.request.upstreamCallBudget,
+    }),
     config,
     codec,
     providers: [...adapters.keys()],

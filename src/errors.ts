@@ -17,6 +17,8 @@ export const ErrorCode = {
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   UPSTREAM_ORDER_VIOLATION: 'UPSTREAM_ORDER_VIOLATION',
   UPSTREAM_CIRCUIT_OPEN: 'UPSTREAM_CIRCUIT_OPEN',
+  /** The GraphQL request spent its budget of upstream calls; this call was not sent. */
+  UPSTREAM_BUDGET_EXCEEDED: 'UPSTREAM_BUDGET_EXCEEDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -41,6 +43,8 @@ export interface UpstreamFacts {
   vendorCode?: string;
   /** Seconds, from a `Retry-After` header. */
   retryAfter?: number;
+  /** The request's deadline (not the vendor's own timeout) cut the call short. */
+  deadline?: boolean;
 }
 
 /**
@@ -58,13 +62,14 @@ export class UpstreamError extends Error {
   }
 
   toGraphQLError(path?: ReadonlyArray<string | number>): GraphQLError {
-    const { provider, code, status, method, url, vendorCode, retryAfter } = this.facts;
+    const { provider, code, status, method, url, vendorCode, retryAfter, deadline } = this.facts;
     const extensions: Record<string, unknown> = { code, provider };
     if (status !== undefined) extensions.status = status;
     if (method !== undefined) extensions.method = method;
     if (url !== undefined) extensions.url = url;
     if (vendorCode !== undefined) extensions.vendorCode = vendorCode;
     if (retryAfter !== undefined) extensions.retryAfter = retryAfter;
+    if (deadline) extensions.deadline = true;
     return createGraphQLError(this.message, { extensions, path });
   }
 }

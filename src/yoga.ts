@@ -7,6 +7,7 @@ import { createCursorCodec } from './connection/cursor.js';
 import { createContext, type GraphContext } from './context.js';
 import type { Provider } from './domain.js';
 import { createAdapters } from './providers/registry.js';
+import { runInRequestScope } from './request-scope.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
 
@@ -47,6 +48,15 @@ function usePartialErrors(): Plugin<GraphContext> {
           setResult({ ...single, errors: [...(single.errors ?? []), ...partial] });
         },
       };
+    },
+  };
+}
+
+/** Runs execution inside the request's scope, so every upstream call sees its deadline, budget and id. */
+function useRequestScope(): Plugin<GraphContext> {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn((args) => runInRequestScope((args.contextValue as GraphContext).scope, () => executeFn(args)));
     },
   };
 }
@@ -101,12 +111,13 @@ export function createGraph(config: AppConfig, adapters: ReadonlyMap<Provider, P
   const codec = createCursorCodec(config.cursorSecret);
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
     schema,
-    context: () => createContext(config, codec, adapters),
+    context: ({ request }) => createContext(config, codec, adapters, request),
     maskedErrors: true,
     graphiql: { title: 'Conversations graph', defaultQuery: DEMO_QUERY },
     renderGraphiQL,
     landingPage: false,
     plugins: [
+      useRequestScope(),
       useStableErrorCodes(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ...reportLimit },

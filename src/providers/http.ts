@@ -1,17 +1,12 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
-  DelegateBackoff,
-  circuitBreaker,
-  handleWhen,
-  retry,
-  wrap,
-  type IPolicy,
-} from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { ZodType } from 'zod/v4';
 import type { Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
+import { currentRequestScope } from '../request-scope.js';
+import type { SharedStore } from '../shared-state/store.js';
 
 export interface RetrySettings {
   /** Attempts in all, the first included. */
@@ -33,6 +28,50 @@ export interface HttpClientOptions {
   connections: number;
   /** Test seam: undici's MockAgent, or any dispatcher. */
   dispatcher?: Dispatcher;
+  /** Sees every attempt, retry, breaker change and final failure (metrics, logs, traces). */
+  observer?: UpstreamObserver;
+  /** Decides when a call may go (rate limits shared by replicas). */
+  gate?: UpstreamGate;
+}
+
+/** Wired by the graph at start (not read from the environment): the hooks every vendor client shares. */
+export interface UpstreamRuntime {
+  observer?: UpstreamObserver;
+  gate?: UpstreamGate;
+  /** State that outlives a request (scan indexes, counts): per process, or shared by replicas. */
+  store: SharedStore;
+}
+
+export interface UpstreamAttemptStart {
+  provider: Provider;
+  /** Route template (`/conversations/{id}/messages`): never a raw URL or id. */
+  endpoint: string;
+  method: 'GET';
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+export interface UpstreamAttemptEnd {
+  /** `ok`, or the error code the attempt failed with. */
+  outcome: 'ok' | ErrorCode;
+  status?: number;
+  durationMs: number;
+}
+
+export interface UpstreamObserver {
+  /** Called as an attempt starts; the returned function is called once as it ends. */
+  attempt?(start: UpstreamAttemptStart): ((end: UpstreamAttemptEnd) => void) | void;
+  retry?(event: { provider: Provider; endpoint: string; attempt: number; delayMs: number; code: ErrorCode }): void;
+  breaker?(event: { provider: Provider; open: boolean }): void;
+  /** A call failed for good (after its retries). */
+  failure?(event: { provider: Provider; endpoint: string; error: UpstreamError }): void;
+}
+
+export interface UpstreamGate {
+  /** Resolves when the call may be sent; rejects with an UpstreamError (UPSTREAM_RATE_LIMITED) when it cannot be in time. */
+  acquire(call: { provider: Provider; credential: string; deadlineAt: number }): Promise<void>;
+  /** The vendor answered with `Retry-After`: hold every call to it for that long. */
+  pause(call: { provider: Provider; credential: string; seconds: number }): void | Promise<void>;
 }
 
 export const DEFAULT_HTTP_SETTINGS = {
@@ -46,6 +85,8 @@ export const DEFAULT_HTTP_SETTINGS = {
 export type QueryValue = string | number | boolean | null | undefined;
 
 export interface GetRequest<T> {
+  /** Route template for metrics, logs and traces, e.g. `/conversations/{id}`: bounded, never an id or a query. */
+  endpoint: string;
   /** Path after the base URL, with segments already `encodeURIComponent`-ed. */
   path: string;
   query?: Record<string, QueryValue>;
@@ -66,16 +107,19 @@ const RETRYABLE_CODES = new Set<string>([
 
 /**
  * One undici Pool per vendor and one way to call it: `get<T>()` times out,
- * retries what is worth retrying (honouring `Retry-After`), breaks the
- * circuit after repeated failures, maps every failure to an UpstreamError
- * that keeps its facts, and validates the body.
+ * retries what is worth retrying (honouring `Retry-After`) within the
+ * request's deadline and call budget, breaks the circuit after repeated
+ * failures, maps every failure to an UpstreamError that keeps its facts, and
+ * validates the body.
  */
 export class HttpClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly origin: string;
   private readonly basePath: string;
-  private readonly policy: IPolicy;
+  private readonly breaker: CircuitBreakerPolicy | null;
+  /** A short digest of the credential headers: a key for gates, caches and coalescing, never the secret. */
+  readonly credential: string;
   /** Requests sent, retries included. */
   requestCount = 0;
 
@@ -83,6 +127,10 @@ export class HttpClient {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
     this.basePath = base.pathname.replace(/\/+$/, '');
+    this.credential = createHash('sha256')
+      .update(JSON.stringify([options.provider, options.baseUrl, Object.entries(options.headers).sort()]))
+      .digest('base64url')
+      .slice(0, 16);
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher =
       options.dispatcher ??
@@ -91,27 +139,16 @@ export class HttpClient {
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
-    const retryable = handleWhen(
-      (error) => error instanceof UpstreamError && RETRYABLE_CODES.has(error.facts.code),
-    );
-    const retryPolicy = retry(retryable, {
-      maxAttempts: Math.max(0, options.retry.maxAttempts - 1),
-      backoff: new DelegateBackoff((context: { attempt: number; result: unknown }) => {
-        const failure = context.result as { error?: unknown };
-        const retryAfter = failure.error instanceof UpstreamError ? failure.error.facts.retryAfter : undefined;
-        const exponential = options.retry.baseDelayMs * 2 ** (context.attempt - 1);
-        const wanted = retryAfter !== undefined ? retryAfter * 1000 : exponential;
-        return Math.min(wanted, options.retry.maxDelayMs);
-      }),
-    });
     if (options.breakerThreshold > 0) {
-      const breaker = circuitBreaker(retryable, {
-        halfOpenAfter: options.breakerHalfOpenAfterMs,
-        breaker: new ConsecutiveBreaker(options.breakerThreshold),
+      this.breaker = circuitBreaker(
+        handleWhen((error) => error instanceof UpstreamError && RETRYABLE_CODES.has(error.facts.code)),
+        { halfOpenAfter: options.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) },
+      );
+      this.breaker.onStateChange((state) => {
+        options.observer?.breaker?.({ provider: options.provider, open: state === CircuitState.Open });
       });
-      this.policy = wrap(retryPolicy, breaker);
     } else {
-      this.policy = retryPolicy;
+      this.breaker = null;
     }
   }
 
@@ -119,18 +156,17 @@ export class HttpClient {
     return this.options.provider;
   }
 
+  /** True while the breaker holds calls back. */
+  get circuitOpen(): boolean {
+    return this.breaker?.state === CircuitState.Open;
+  }
+
   async get<T>(request: GetRequest<T>): Promise<T> {
-    const url = this.buildUrl(request);
     try {
-      return await this.policy.execute(() => this.once(url, request));
+      return await this.getWithRetries(request);
     } catch (error) {
-      if (error instanceof BrokenCircuitError) {
-        throw new UpstreamError(`${this.options.provider} is failing repeatedly; calls are paused briefly`, {
-          provider: this.options.provider,
-          code: ErrorCode.UPSTREAM_CIRCUIT_OPEN,
-          method: 'GET',
-          url: sanitize(url),
-        });
+      if (error instanceof UpstreamError) {
+        this.options.observer?.failure?.({ provider: this.options.provider, endpoint: request.endpoint, error });
       }
       throw error;
     }
@@ -138,6 +174,48 @@ export class HttpClient {
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async getWithRetries<T>(request: GetRequest<T>): Promise<T> {
+    const { provider, retry } = this.options;
+    const url = this.buildUrl(request);
+    const facts = { provider, method: 'GET', url: sanitize(url) };
+    const scope = currentRequestScope();
+    const deadlineAt = scope?.deadlineAt ?? Number.POSITIVE_INFINITY;
+    for (let attempt = 1; ; attempt += 1) {
+      if (Date.now() >= deadlineAt) throw deadlineError(facts);
+      if (scope && !scope.takeUpstreamCall(provider)) {
+        throw new UpstreamError(
+          `This request reached its budget of ${scope.upstreamCallLimit} upstream calls; ${provider} was not called`,
+          { ...facts, code: ErrorCode.UPSTREAM_BUDGET_EXCEEDED },
+        );
+      }
+      // Outside the retries: a gate that cannot let the call through in time has answered for good.
+      if (this.options.gate) await this.options.gate.acquire({ provider, credential: this.credential, deadlineAt });
+      try {
+        const timeoutMs = Math.min(this.options.timeoutMs, deadlineAt - Date.now());
+        const call = (): Promise<T> => this.once(url, request, attempt, timeoutMs, deadlineAt);
+        return await (this.breaker ? this.breaker.execute(call) : call());
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) {
+          throw new UpstreamError(`${provider} is failing repeatedly; calls are paused briefly`, {
+            ...facts,
+            code: ErrorCode.UPSTREAM_CIRCUIT_OPEN,
+          });
+        }
+        if (!(error instanceof UpstreamError) || !RETRYABLE_CODES.has(error.facts.code) || attempt >= retry.maxAttempts) throw error;
+        const retryAfter = error.facts.retryAfter;
+        if (retryAfter !== undefined && this.options.gate) {
+          await this.options.gate.pause({ provider, credential: this.credential, seconds: retryAfter });
+        }
+        const exponential = retry.baseDelayMs * 2 ** (attempt - 1);
+        const delayMs = Math.min(retryAfter !== undefined ? retryAfter * 1000 : exponential, retry.maxDelayMs);
+        // A retry that could only start after the deadline is not worth its wait: answer now with this failure.
+        if (Date.now() + delayMs >= deadlineAt) throw error;
+        this.options.observer?.retry?.({ provider, endpoint: request.endpoint, attempt, delayMs, code: error.facts.code });
+        if (delayMs > 0) await sleep(delayMs);
+      }
+    }
   }
 
   private buildUrl(request: GetRequest<unknown>): URL {
@@ -158,10 +236,35 @@ export class HttpClient {
     return url;
   }
 
-  private async once<T>(url: URL, request: GetRequest<T>): Promise<T> {
-    const { provider, timeoutMs } = this.options;
+  private async once<T>(url: URL, request: GetRequest<T>, attempt: number, timeoutMs: number, deadlineAt: number): Promise<T> {
+    const { provider } = this.options;
     const facts = { provider, method: 'GET', url: sanitize(url) };
     this.requestCount += 1;
+    const started = performance.now();
+    const finish = this.options.observer?.attempt?.({ provider, endpoint: request.endpoint, method: 'GET', attempt });
+    let status: number | undefined;
+    try {
+      const result = await this.send(url, request, timeoutMs, deadlineAt, facts, (code) => {
+        status = code;
+      });
+      finish?.({ outcome: 'ok', status, durationMs: performance.now() - started });
+      return result;
+    } catch (error) {
+      const outcome = error instanceof UpstreamError ? error.facts.code : ErrorCode.UPSTREAM_BAD_RESPONSE;
+      finish?.({ outcome, status, durationMs: performance.now() - started });
+      throw error;
+    }
+  }
+
+  private async send<T>(
+    url: URL,
+    request: GetRequest<T>,
+    timeoutMs: number,
+    deadlineAt: number,
+    facts: { provider: Provider; method: string; url: string },
+    onStatus: (status: number) => void,
+  ): Promise<T> {
+    const { provider } = this.options;
     let response: Dispatcher.ResponseData;
     try {
       response = await this.dispatcher.request({
@@ -174,13 +277,14 @@ export class HttpClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw transportError(error, facts);
+      throw Date.now() >= deadlineAt ? deadlineError(facts, error) : transportError(error, facts);
     }
+    onStatus(response.statusCode);
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
-      throw transportError(error, facts);
+      throw Date.now() >= deadlineAt ? deadlineError(facts, error) : transportError(error, facts);
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {
@@ -219,6 +323,14 @@ function statusCode(status: number): ErrorCode {
   if (status === 429) return ErrorCode.UPSTREAM_RATE_LIMITED;
   if (status >= 500) return ErrorCode.UPSTREAM_UNAVAILABLE;
   return ErrorCode.UPSTREAM_BAD_REQUEST;
+}
+
+function deadlineError(facts: { provider: Provider; method: string; url: string }, cause?: unknown): UpstreamError {
+  return new UpstreamError(
+    `${facts.provider} did not answer before this request's deadline`,
+    { ...facts, code: ErrorCode.UPSTREAM_TIMEOUT, deadline: true },
+    { cause },
+  );
 }
 
 function transportError(error: unknown, facts: { provider: Provider; method: string; url: string }): UpstreamError {

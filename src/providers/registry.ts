@@ -4,12 +4,16 @@ import { createChatbaseAdapter } from './chatbase/adapter.js';
 import { createFlashbackAdapter } from './flashback/adapter.js';
 import { createMoveworksConversationsAdapter } from './moveworks-conversations/adapter.js';
 import { createMoveworksDataAdapter } from './moveworks-data/adapter.js';
+import type { UpstreamRuntime } from './http.js';
 import type { ProviderAdapter } from './provider.js';
+import { createMemoryStore } from '../shared-state/store.js';
 import { createSymblAdapter } from './symbl/adapter.js';
 
 /** One adapter per configured provider, in the graph's fixed provider order (which also breaks ties). */
-export function createAdapters(config: AppConfig): Map<Provider, ProviderAdapter> {
-  const { providers, http } = config;
+export function createAdapters(config: AppConfig, runtime: UpstreamRuntime = { store: createMemoryStore() }): Map<Provider, ProviderAdapter> {
+  const { providers } = config;
+  // Adapters receive the runtime hooks inside their http settings; every HttpClient spreads them into its options.
+  const http = { ...config.http, ...runtime };
   const adapters = new Map<Provider, ProviderAdapter>();
   if (providers.FLASHBACK) adapters.set('FLASHBACK', createFlashbackAdapter(providers.FLASHBACK, http));
   if (providers.CHATBASE) adapters.set('CHATBASE', createChatbaseAdapter(providers.CHATBASE, http));

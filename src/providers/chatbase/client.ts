@@ -43,7 +43,7 @@ export class ChatbaseClient {
 
   /** `GET /get-conversations`: one page of one chatbot's conversations. */
   getConversations(query: ChatbaseListQuery): Promise<ChatbaseList> {
-    return this.http.get({ path: '/get-conversations', query: { ...query }, schema: listSchema });
+    return this.http.get({ endpoint: '/get-conversations', path: '/get-conversations', query: { ...query }, schema: listSchema });
   }
 
   /** Requests sent so far, retries included. */

@@ -56,7 +56,7 @@ export class FlashbackClient {
   }
 
   listConversations(query: FlashbackListQuery): Promise<FlashbackList> {
-    return this.http.get({ path: '/conversation', query: { ...query }, schema: listSchema });
+    return this.http.get({ endpoint: '/conversation', path: '/conversation', query: { ...query }, schema: listSchema });
   }
 
   close(): Promise<void> {

@@ -74,6 +74,7 @@ export class MoveworksConversationsClient {
     cursor: string | null;
   }): Promise<MoveworksPage<MoveworksConversationWire>> {
     const body = await this.http.get({
+      endpoint: '/conversations',
       path: '/conversations',
       query: { archived: query.archived, limit: query.limit, cursor: query.cursor },
       schema: conversationsSchema,
@@ -88,6 +89,7 @@ export class MoveworksConversationsClient {
     query: { limit: number; cursor: string | null },
   ): Promise<MoveworksPage<MoveworksMessageWire>> {
     const body = await this.http.get({
+      endpoint: '/conversations/{id}/messages',
       path: `/conversations/${encodeURIComponent(conversationId)}/messages`,
       query: { limit: query.limit, cursor: query.cursor },
       schema: messagesSchema,

@@ -133,7 +133,7 @@ export class MoveworksDataClient {
 
   private async page<K extends Table>(table: K, request: { path: string; query?: Query; absoluteUrl?: string }): Promise<ODataPage<Rows[K]>> {
     const schema: z.ZodType<RawPage<Rows[K]>> = SCHEMAS[table];
-    const body = await this.http.get({ ...request, schema, vendorCode });
+    const body = await this.http.get({ ...request, endpoint: `/records/${table}`, schema, vendorCode });
     return {
       rows: body.value,
       count: body['@odata.count'] ?? null,

@@ -99,24 +99,24 @@ export class SymblClient {
 
   async listConversations(query: SymblListQuery): Promise<SymblConversationWire[]> {
     const { filter, ...rest } = query;
-    const body = await this.request('/conversations', listSchema, { ...rest, filter: filter ?? undefined });
+    const body = await this.request('/conversations', '/conversations', listSchema, { ...rest, filter: filter ?? undefined });
     return body.conversations;
   }
 
   /** One conversation; null when the vendor says it does not exist. */
   getConversation(conversationId: string): Promise<SymblConversationWire | null> {
-    return this.orNull(this.request(`/conversations/${encodeURIComponent(conversationId)}`, symblConversationSchema));
+    return this.orNull(this.request('/conversations/{id}', `/conversations/${encodeURIComponent(conversationId)}`, symblConversationSchema));
   }
 
   /** Messages oldest first (not paginated upstream); null when the conversation does not exist. */
   async getMessages(conversationId: string): Promise<SymblMessageWire[] | null> {
-    const body = await this.orNull(this.request(`/conversations/${encodeURIComponent(conversationId)}/messages`, messagesSchema));
+    const body = await this.orNull(this.request('/conversations/{id}/messages', `/conversations/${encodeURIComponent(conversationId)}/messages`, messagesSchema));
     return body ? body.messages : null;
   }
 
   /** Members; null when the conversation does not exist. */
   async getMembers(conversationId: string): Promise<SymblMemberWire[] | null> {
-    const body = await this.orNull(this.request(`/conversations/${encodeURIComponent(conversationId)}/members`, membersSchema));
+    const body = await this.orNull(this.request('/conversations/{id}/members', `/conversations/${encodeURIComponent(conversationId)}/members`, membersSchema));
     return body ? body.members : null;
   }
 
@@ -124,8 +124,8 @@ export class SymblClient {
     return this.http.close();
   }
 
-  private request<T>(path: string, schema: z.ZodType<T>, query?: Record<string, QueryValue>): Promise<T> {
-    return this.http.get<T>({ path, query, schema, vendorCode: symblVendorCode });
+  private request<T>(endpoint: string, path: string, schema: z.ZodType<T>, query?: Record<string, QueryValue>): Promise<T> {
+    return this.http.get<T>({ endpoint, path, query, schema, vendorCode: symblVendorCode });
   }
 
   private async orNull<T>(pending: Promise<T>): Promise<T | null> {

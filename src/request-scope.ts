@@ -1,0 +1,70 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Provider } from './domain.js';
+
+/**
+ * What one GraphQL request may spend upstream: a deadline for every vendor
+ * call it makes and a budget of calls. It travels with the request's async
+ * work (AsyncLocalStorage), so the HTTP client sees it without every adapter
+ * passing it along.
+ */
+export interface RequestScope {
+  readonly requestId: string;
+  readonly startedAt: number;
+  /** Epoch ms by which every upstream call of this request must have answered. */
+  readonly deadlineAt: number;
+  readonly upstreamCallLimit: number;
+  /** Upstream calls sent so far (retries included), by provider. */
+  readonly upstreamCalls: Map<Provider, number>;
+  /** Counts one upstream call; false when the budget is spent (the call must not be sent). */
+  takeUpstreamCall(provider: Provider): boolean;
+  /** Milliseconds left before the deadline (never negative). */
+  remainingMs(): number;
+}
+
+export interface RequestScopeOptions {
+  requestId: string;
+  deadlineMs: number;
+  upstreamCallLimit: number;
+}
+
+export function createRequestScope(options: RequestScopeOptions): RequestScope {
+  const startedAt = Date.now();
+  const upstreamCalls = new Map<Provider, number>();
+  let spent = 0;
+  return {
+    requestId: options.requestId,
+    startedAt,
+    deadlineAt: startedAt + options.deadlineMs,
+    upstreamCallLimit: options.upstreamCallLimit,
+    upstreamCalls,
+    takeUpstreamCall(provider) {
+      if (spent >= options.upstreamCallLimit) return false;
+      spent += 1;
+      upstreamCalls.set(provider, (upstreamCalls.get(provider) ?? 0) + 1);
+      return true;
+    },
+    remainingMs() {
+      return Math.max(0, this.deadlineAt - Date.now());
+    },
+  };
+}
+
+const storage = new AsyncLocalStorage<RequestScope>();
+
+/** Runs `fn` (and every async continuation it starts) inside `scope`. */
+export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
+  return storage.run(scope, fn);
+}
+
+/** The scope of the GraphQL request this code runs for; undefined outside one (scripts, tests of adapters). */
+export function currentRequestScope(): RequestScope | undefined {
+  return storage.getStore();
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's `x-request-id` when it is a sane token, else a fresh UUID (a hostile header never reaches logs). */
+export function requestIdFrom(header: string | null | undefined): string {
+  return header && REQUEST_ID.test(header) ? header : randomUUID();
+}
