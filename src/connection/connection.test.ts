@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createListStream } from '../providers/pagination.js';
+import { createListStream, createOffsetStream } from '../providers/pagination.js';
 import type { OrderedStream } from '../providers/provider.js';
 import { parsePageRequest, resolveConnection, type Connection, type RelayArgs } from './connection.js';
 import { createCursorCodec } from './cursor.js';
@@ -229,5 +229,59 @@ describe('merge of several streams', () => {
     }
     expect(seen.filter((id, index) => seen.indexOf(id) !== index)).toEqual([]);
     expect([...seen].sort()).toEqual(expectedMerge(lists).sort());
+  });
+});
+
+describe('a page always makes progress (an input whose items are all refined away)', () => {
+  // X: 5,000 items, none kept; Y: 30 items interleaved with them. Newest first = larger numbers first.
+  const xs = Array.from({ length: 5000 }, (_, index) => 10_000 - index * 2);
+  const ys = Array.from({ length: 30 }, (_, index) => 10_001 - index * 331);
+  const newestFirst = (a: number, b: number): number => b - a;
+  const inputs = (calls: { count: number }): MergeInput<number>[] => [
+    {
+      key: 'X',
+      stream: createOffsetStream<number>({
+        reportsTotal: true,
+        fetch: async ({ offset, limit }) => {
+          calls.count += 1;
+          return { items: xs.slice(offset, offset + limit), total: xs.length };
+        },
+        keep: () => false,
+      }),
+    },
+    { key: 'Y', stream: createListStream(ys) },
+  ];
+
+  it.each(['forward', 'backward'] as const)('walking %s by the page cursors ends with every kept item once', async (direction) => {
+    const calls = { count: 0 };
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    for (;;) {
+      pages += 1;
+      if (pages > 200) throw new Error('the walk stalled');
+      const before = calls.count;
+      const connection: Connection<number> = await resolveConnection({
+        inputs: inputs(calls),
+        compare: newestFirst,
+        request: parsePageRequest(direction === 'forward' ? { first: 3, after: cursor } : { last: 3, before: cursor }, 100),
+        codec,
+        binding,
+        tolerateFailures: false,
+      });
+      // Each input is asked at most 21 times per page (the first ask and 20 refills); `last` without `before`
+      // first asks for the total to find the end.
+      expect(calls.count - before).toBeLessThanOrEqual(direction === 'backward' && cursor === null ? 22 : 21);
+      const nodes = connection.edges.map((edge) => edge.node);
+      if (direction === 'forward') seen.push(...nodes);
+      else seen.unshift(...nodes);
+      const more = direction === 'forward' ? connection.pageInfo.hasNextPage : connection.pageInfo.hasPreviousPage;
+      if (!more) break;
+      const next = direction === 'forward' ? connection.pageInfo.endCursor : connection.pageInfo.startCursor;
+      expect(next).not.toBeNull();
+      expect(next).not.toBe(cursor);
+      cursor = next;
+    }
+    expect(seen).toEqual(ys);
   });
 });

@@ -81,13 +81,17 @@ export interface Connection<T> {
   failures: InputFailure[];
 }
 
+/**
+ * An edge's cursor: `b`, `i` and `a`. A page that found no edge but scanned on
+ * gives a cursor of `b` alone: a boundary between items, the same both ways.
+ */
 interface CursorPayload {
   /** Boundary just before the edge. */
   b: Boundary;
   /** The edge's input. */
-  i: string;
+  i?: string;
   /** That input's component just after the edge. */
-  a: Component;
+  a?: Component;
 }
 
 function decodeBoundary<T>(
@@ -102,6 +106,7 @@ function decodeBoundary<T>(
   };
   if (typeof payload !== 'object' || payload === null) return refuse();
   const { b, i, a } = payload as Partial<CursorPayload>;
+  if (i === undefined && a === undefined) return isBoundary(b, inputs as MergeInput<unknown>[]) ? b : refuse();
   const input = inputs.find((candidate) => candidate.key === i);
   if (!input || !isBoundary(b, inputs as MergeInput<unknown>[])) return refuse();
   const afterBoundary = { ...b, [input.key]: a } as Boundary;
@@ -149,13 +154,16 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
     } as unknown as JsonValue),
   }));
   const cameFromCursor = request.cursor !== null;
+  // A page without edges that may continue still moves on: its cursor is where the walk stopped scanning.
+  const resume =
+    edges.length === 0 && walk.hasMore ? codec.encode(binding, { b: walk.next } as unknown as JsonValue) : null;
   return {
     edges,
     pageInfo: {
       hasNextPage: forward ? walk.hasMore : cameFromCursor,
       hasPreviousPage: forward ? cameFromCursor : walk.hasMore,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: edges[0]?.cursor ?? resume,
+      endCursor: edges[edges.length - 1]?.cursor ?? resume,
     },
     failures: walk.failures,
   };

@@ -50,9 +50,17 @@ export interface MergeWalk<T> {
 export interface WalkOptions {
   /** Keep going without the inputs that fail, reporting them, instead of rejecting. */
   tolerateFailures: boolean;
-  /** Further upstream calls allowed per input after the first, within one walk. */
+  /** Further stream calls allowed per input after the first, within one walk. */
   maxRefillsPerInput: number;
 }
+
+/**
+ * Largest count asked of one input on a refill after chunks that came back
+ * empty (local refinement dropped everything): the ask doubles per empty chunk
+ * up to this, so a run of non-matching items is crossed in few calls. It is
+ * the page size every vendor accepts in one request.
+ */
+export const MAX_REFILL_ASK = 100;
 
 interface InputState<T> {
   key: string;
@@ -64,6 +72,8 @@ interface InputState<T> {
   more: boolean;
   failed: boolean;
   refills: number;
+  /** Consecutive chunks that held no item: each doubles the next ask. */
+  emptyChunks: number;
 }
 
 function toPosition(component: Component): Position | null {
@@ -94,11 +104,14 @@ export async function walkMerge<T>(
       more: !exhausted,
       failed: false,
       refills: -1,
+      emptyChunks: 0,
     };
   });
 
-  const fetch = async (state: InputState<T>, wanted: number): Promise<void> => {
+  const fetch = async (state: InputState<T>, remaining: number): Promise<void> => {
     state.refills += 1;
+    const wanted =
+      state.emptyChunks === 0 ? remaining : Math.max(remaining, Math.min(MAX_REFILL_ASK, remaining * 2 ** state.emptyChunks));
     const from = toPosition(state.fetchFrom);
     let chunk: StreamChunk<T>;
     try {
@@ -116,6 +129,7 @@ export async function walkMerge<T>(
       return;
     }
     state.buffer.push(...chunk.items);
+    state.emptyChunks = chunk.items.length === 0 ? state.emptyChunks + 1 : 0;
     state.fetchFrom = { at: chunk.next };
     state.more = chunk.hasMore;
   };
@@ -176,7 +190,17 @@ export async function walkMerge<T>(
 
   const hasMore =
     stalled || states.some((state) => state.failed || state.buffer.length > 0 || state.more);
-  return { edges, next: snapshot(), hasMore, failures };
+  const next = snapshot();
+  // Progress: after the last item taken, its input may have scanned on (refills whose items were all refined
+  // away) before the walk stopped. Nothing that matches lies in that range, so the last edge's far side moves
+  // to where the scan reached; a walk resumed from it never scans that range again.
+  const last = edges[edges.length - 1];
+  if (last) {
+    const reached = next[last.input] as Component;
+    if (forward) last.after = { ...last.after, [last.input]: reached };
+    else last.before = { ...last.before, [last.input]: reached };
+  }
+  return { edges, next, hasMore, failures };
 }
 
 export function isBoundary(value: unknown, inputs: MergeInput<unknown>[]): value is Boundary {

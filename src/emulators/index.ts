@@ -25,17 +25,20 @@ export interface EmulatorSet {
 
 export interface EmulatorSetOptions extends Omit<EmulatorOptions, 'port'> {
   ports?: Partial<Record<Provider, number>>;
+  /** Per-vendor `size`, overriding `size` for that vendor. */
+  sizes?: Partial<Record<Provider, number>>;
 }
 
 /** Starts the emulators of all five vendors on loopback, loaded with seeded demo data. */
 export async function startEmulators(options: EmulatorSetOptions = {}): Promise<EmulatorSet> {
-  const { ports = {}, ...data } = options;
+  const { ports = {}, sizes = {}, ...common } = options;
+  const dataOf = (provider: Provider): Omit<EmulatorOptions, 'port'> => ({ ...common, size: sizes[provider] ?? common.size });
   const started = await Promise.all([
-    startFlashbackEmulator({ ...data, port: ports.FLASHBACK ?? 0 }).then((handle) => ['FLASHBACK', handle] as const),
-    startChatbaseEmulator({ ...data, port: ports.CHATBASE ?? 0 }).then((handle) => ['CHATBASE', handle] as const),
-    startMoveworksDataEmulator({ ...data, port: ports.MOVEWORKS_DATA ?? 0 }).then((handle) => ['MOVEWORKS_DATA', handle] as const),
-    startSymblEmulator({ ...data, port: ports.SYMBL ?? 0 }).then((handle) => ['SYMBL', handle] as const),
-    startMoveworksConversationsEmulator({ ...data, port: ports.MOVEWORKS_CONVERSATIONS ?? 0 }).then(
+    startFlashbackEmulator({ ...dataOf('FLASHBACK'), port: ports.FLASHBACK ?? 0 }).then((handle) => ['FLASHBACK', handle] as const),
+    startChatbaseEmulator({ ...dataOf('CHATBASE'), port: ports.CHATBASE ?? 0 }).then((handle) => ['CHATBASE', handle] as const),
+    startMoveworksDataEmulator({ ...dataOf('MOVEWORKS_DATA'), port: ports.MOVEWORKS_DATA ?? 0 }).then((handle) => ['MOVEWORKS_DATA', handle] as const),
+    startSymblEmulator({ ...dataOf('SYMBL'), port: ports.SYMBL ?? 0 }).then((handle) => ['SYMBL', handle] as const),
+    startMoveworksConversationsEmulator({ ...dataOf('MOVEWORKS_CONVERSATIONS'), port: ports.MOVEWORKS_CONVERSATIONS ?? 0 }).then(
       (handle) => ['MOVEWORKS_CONVERSATIONS', handle] as const,
     ),
   ]);
