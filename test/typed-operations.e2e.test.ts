@@ -38,7 +38,7 @@ describe('the example operations (typed documents from codegen)', () => {
     const response = await graph.query<ConversationDetailQuery>(print(ConversationDetailDocument), { id: chosen.id, last: 2 });
     expect(response.errors).toBeUndefined();
     const node = response.data!.node;
-    if (!node) throw new Error('expected the conversation');
+    if (node?.__typename !== 'Conversation') throw new Error('expected the conversation');
     expect(node.providerId).toBe(chosen.providerId);
     expect(node.creator?.displayName).toBe(chosen.creator?.displayName);
     expect(node.members.map((member) => member.displayName)).toEqual([chosen.creator?.displayName]);

@@ -56,6 +56,13 @@ export interface ConversationKey {
   hint: string | null;
 }
 
+/** What a Message global id carries: its conversation's key and the vendor's message id. */
+export interface MessageKey {
+  conversation: ConversationKey;
+  /** `Message.providerId`: the vendor's id, or the synthetic one where the vendor has none. */
+  providerId: string;
+}
+
 export interface ProviderSession {
   readonly provider: Provider;
   /** Conversations matching the filter, newest `createdAt` first. */
@@ -68,6 +75,12 @@ export interface ProviderSession {
   members(conversation: Conversation): Promise<Person[]>;
   /** Messages oldest first, or null when the vendor has no messages (say why in `capabilities`). */
   messages(conversation: Conversation): OrderedStream<Message> | null;
+  /**
+   * One message found again by its key, batched per request with the
+   * conversation's other look-ups; null when it does not exist (or the vendor
+   * has no messages). Ids that cannot be the vendor's answer null without a call.
+   */
+  loadMessage(key: MessageKey): Promise<Message | null>;
 }
 
 export interface ProviderCapabilities {

@@ -1,52 +1,20 @@
 import type { GraphContext } from '../context.js';
 import { bindingOf } from '../connection/cursor.js';
 import { parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
-import { PROVIDERS, type Conversation, type Message, type Provider } from '../domain.js';
+import type { Conversation, Message } from '../domain.js';
 import { badUserInput, unsupportedPagination } from '../errors.js';
-import type { ConversationKey } from '../providers/provider.js';
 import { builder } from './builder.js';
 import { ConversationDetailsUnion } from './details.js';
-import { MessageRef } from './message.js';
+import { findConversations } from './find-again.js';
 import { decodeNodeId } from './global-id.js';
+import { MessageRef } from './message.js';
+import { conversationLocalId, personKeyOf, type ConversationAddress, type PlacedMessage, type PlacedPerson } from './node-keys.js';
 import { CreatorRef, MemberRef } from './person.js';
 import { ProviderEnum } from './provider.js';
-import { rethrowUpstream, upstreamGraphQLError } from './upstream-errors.js';
+import { rethrowUpstream } from './upstream-errors.js';
 
-/** The part of a Conversation global id after `Conversation:`: what look-ups need, nothing more. */
-export function conversationLocalId(provider: Provider, key: ConversationKey): string {
-  return JSON.stringify([provider, key.providerId, key.createdAtMs, key.hint]);
-}
-
-export function parseConversationLocalId(localId: string): { provider: Provider; key: ConversationKey } | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(localId) as unknown;
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 4) return null;
-  const [provider, providerId, createdAtMs, hint] = parsed as unknown[];
-  if (!PROVIDERS.includes(provider as Provider) || typeof providerId !== 'string' || providerId === '') return null;
-  if (createdAtMs !== null && !Number.isSafeInteger(createdAtMs)) return null;
-  if (hint !== null && typeof hint !== 'string') return null;
-  return { provider: provider as Provider, key: { providerId, createdAtMs: createdAtMs as number | null, hint: hint as string | null } };
-}
-
-async function loadConversations(localIds: readonly string[], context: GraphContext): Promise<(Conversation | Error | null)[]> {
-  return Promise.all(
-    localIds.map(async (localId) => {
-      const parsed = parseConversationLocalId(localId);
-      if (!parsed) return badUserInput('This id was not issued by this graph.', { argument: 'id' });
-      // A provider that is not configured here cannot hold the conversation.
-      if (!context.providers.includes(parsed.provider)) return null;
-      try {
-        return await context.session(parsed.provider).loadConversation(parsed.key);
-      } catch (error) {
-        // One Error for this key only: the other ids of the batch still resolve.
-        return upstreamGraphQLError(error, parsed.provider);
-      }
-    }),
-  );
+function addressOf(conversation: Conversation, context: GraphContext): ConversationAddress {
+  return { provider: conversation.provider, key: context.session(conversation.provider).keyOf(conversation) };
 }
 
 export const ConversationNode = builder.loadableNode('Conversation', {
@@ -56,7 +24,7 @@ export const ConversationNode = builder.loadableNode('Conversation', {
       conversationLocalId(conversation.provider, context.session(conversation.provider).keyOf(conversation)),
   },
   // Missing conversations resolve to null (node/nodes answer null for them).
-  load: (ids: string[], context: GraphContext) => loadConversations(ids, context) as Promise<(Conversation | Error)[]>,
+  load: (ids: string[], context: GraphContext) => findConversations(ids, context) as Promise<(Conversation | Error)[]>,
   fields: (t) => ({
     provider: t.field({ type: ProviderEnum, resolve: (c) => c.provider }),
     providerId: t.string({ description: "The vendor's own id.", resolve: (c) => c.providerId }),
@@ -67,9 +35,10 @@ export const ConversationNode = builder.loadableNode('Conversation', {
       type: CreatorRef,
       nullable: true,
       description: 'Null where the vendor does not say who started the conversation (Moveworks Conversations).',
-      resolve: async (c, _args, context) => {
+      resolve: async (c, _args, context): Promise<PlacedPerson | null> => {
         try {
-          return await context.session(c.provider).creator(c);
+          const person = await context.session(c.provider).creator(c);
+          return person ? { person, place: { kind: 'creator', conversation: addressOf(c, context) } } : null;
         } catch (error) {
           return rethrowUpstream(error, c.provider);
         }
@@ -77,9 +46,11 @@ export const ConversationNode = builder.loadableNode('Conversation', {
     }),
     members: t.field({
       type: [MemberRef],
-      resolve: async (c, _args, context) => {
+      resolve: async (c, _args, context): Promise<PlacedPerson[]> => {
         try {
-          return await context.session(c.provider).members(c);
+          const members = await context.session(c.provider).members(c);
+          const conversation = addressOf(c, context);
+          return members.map((person) => ({ person, place: { kind: 'member', conversation, person: personKeyOf(person) } }));
         } catch (error) {
           return rethrowUpstream(error, c.provider);
         }
@@ -94,7 +65,7 @@ export const ConversationNode = builder.loadableNode('Conversation', {
       {
         type: MessageRef,
         description: 'Messages oldest first.',
-        resolve: async (c, args, context): Promise<Connection<Message> & { totalCount: () => Promise<number | null> }> => {
+        resolve: async (c, args, context): Promise<Connection<PlacedMessage> & { totalCount: () => Promise<number | null> }> => {
           const request = parsePageRequest(args, context.config.maxPageSize);
           const session = context.session(c.provider);
           const stream = session.messages(c);
@@ -119,7 +90,12 @@ export const ConversationNode = builder.loadableNode('Conversation', {
               binding,
               tolerateFailures: false,
             });
-            return { ...connection, totalCount: () => stream.count() };
+            const conversation = addressOf(c, context).key;
+            const edges = connection.edges.map((edge) => ({
+              cursor: edge.cursor,
+              node: { message: edge.node, address: { provider: c.provider, key: { conversation, providerId: edge.node.providerId } } },
+            }));
+            return { ...connection, edges, totalCount: () => stream.count() };
           } catch (error) {
             return rethrowUpstream(error, c.provider);
           }
@@ -143,8 +119,9 @@ export const ConversationNode = builder.loadableNode('Conversation', {
 builder.asEntity(ConversationNode, {
   key: builder.selection<{ id: string }>('id'),
   resolveReference: async (reference, context) => {
-    const { id } = decodeNodeId(reference.id);
-    const [conversation] = await loadConversations([id], context);
+    const { typename, id } = decodeNodeId(reference.id);
+    if (typename !== 'Conversation') throw badUserInput('This id is not a Conversation id.', { argument: 'id' });
+    const [conversation] = await findConversations([id], context);
     if (conversation instanceof Error) throw conversation;
     return conversation ?? null;
   },

@@ -1,7 +1,7 @@
 import { badUserInput } from '../errors.js';
 
 /** The types that are Nodes: an id naming any other type was not issued by this graph. */
-const NODE_TYPES = new Set(['Conversation']);
+const NODE_TYPES = new Set(['Conversation', 'Message', 'Creator', 'Member']);
 
 /** Global ids are base64url of `Typename:id`: opaque to clients, refused cleanly when not ours. */
 export function encodeNodeId(typename: string, id: string | number | bigint): string {

@@ -1,27 +1,45 @@
-import type { Person } from '../domain.js';
+import type { GraphContext } from '../context.js';
 import { builder } from './builder.js';
+import { findCreators, findMembers } from './find-again.js';
+import { creatorLocalId, memberLocalId, type PlacedPerson } from './node-keys.js';
 import { ProviderEnum } from './provider.js';
 
-export const PersonInterface = builder.interfaceRef<Person>('Person').implement({
+export const PersonInterface = builder.interfaceRef<PlacedPerson>('Person').implement({
   description: 'Someone who took part in a conversation, as the vendor knows them. Fields the vendor does not know are null.',
   fields: (t) => ({
-    provider: t.field({ type: ProviderEnum, resolve: (person) => person.provider }),
-    providerId: t.string({ nullable: true, description: "The vendor's id for this person, when it has one.", resolve: (person) => person.providerId }),
-    displayName: t.string({ nullable: true, resolve: (person) => person.displayName }),
-    firstName: t.string({ nullable: true, resolve: (person) => person.firstName }),
-    lastName: t.string({ nullable: true, resolve: (person) => person.lastName }),
-    email: t.string({ nullable: true, resolve: (person) => person.email }),
-    department: t.string({ nullable: true, resolve: (person) => person.department }),
-    role: t.string({ nullable: true, resolve: (person) => person.role }),
+    provider: t.field({ type: ProviderEnum, resolve: ({ person }) => person.provider }),
+    providerId: t.string({ nullable: true, description: "The vendor's id for this person, when it has one.", resolve: ({ person }) => person.providerId }),
+    displayName: t.string({ nullable: true, resolve: ({ person }) => person.displayName }),
+    firstName: t.string({ nullable: true, resolve: ({ person }) => person.firstName }),
+    lastName: t.string({ nullable: true, resolve: ({ person }) => person.lastName }),
+    email: t.string({ nullable: true, resolve: ({ person }) => person.email }),
+    department: t.string({ nullable: true, resolve: ({ person }) => person.department }),
+    role: t.string({ nullable: true, resolve: ({ person }) => person.role }),
   }),
 });
 
-export const CreatorRef = builder.objectRef<Person>('Creator').implement({
-  description: 'The person who started a conversation.',
+export const CreatorRef = builder.loadableNode('Creator', {
+  description:
+    'The person who started a conversation. Its id names "the creator of that conversation": `node` finds it again through the conversation.',
   interfaces: [PersonInterface],
+  id: {
+    resolve: ({ place }) => {
+      if (place.kind !== 'creator') throw new Error('a Creator is always placed as a creator');
+      return creatorLocalId(place.conversation);
+    },
+  },
+  load: (ids: string[], context: GraphContext) => findCreators(ids, context) as Promise<(PlacedPerson | Error)[]>,
 });
 
-export const MemberRef = builder.objectRef<Person>('Member').implement({
-  description: 'A person who took part in a conversation.',
+export const MemberRef = builder.loadableNode('Member', {
+  description:
+    "A person who took part in a conversation. Its id names a member of that conversation, or the sender of one message (a vendor's speaker and member records need not agree).",
   interfaces: [PersonInterface],
+  id: {
+    resolve: ({ place }) => {
+      if (place.kind === 'creator') throw new Error('a Member is never placed as a creator');
+      return memberLocalId(place);
+    },
+  },
+  load: (ids: string[], context: GraphContext) => findMembers(ids, context) as Promise<(PlacedPerson | Error)[]>,
 });

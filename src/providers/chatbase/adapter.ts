@@ -171,6 +171,11 @@ function openSession(client: ChatbaseClient, chatbotIds: readonly string[]): Pro
     creator: async (conversation) => conversation.creator,
     members: async (conversation) => conversation.members ?? (conversation.creator ? [conversation.creator] : []),
     messages: (conversation) => createListStream(conversation.messages ?? []),
+    // Messages are inline: a message is found again with its conversation (the same day scan, shared).
+    loadMessage: async (key) => {
+      const conversation = await conversationLoader.load(key.conversation);
+      return conversation?.messages?.find((message) => message.providerId === key.providerId) ?? null;
+    },
   };
 }
 

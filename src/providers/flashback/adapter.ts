@@ -76,6 +76,7 @@ export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettin
       members: async (conversation) => conversation.members ?? [],
       // Flashback's API has no messages endpoint.
       messages: () => null,
+      loadMessage: async () => null,
     };
   };
 

@@ -190,6 +190,15 @@ export function createMoveworksConversationsAdapter(
         });
         return mapStream(stream, toMessage);
       },
+      // No look-up of one message: every page of its conversation (shared with `messages` in the same request).
+      loadMessage: async (key) => {
+        const conversationId = key.conversation.providerId;
+        if (!CONVERSATION_ID.test(conversationId)) return null;
+        fullyLoaded.add(conversationId);
+        const placed = await allMessages.load(conversationId);
+        const found = placed.find((entry) => entry.item.message_id === key.providerId);
+        return found ? toMessage(found.item) : null;
+      },
     };
   };
 

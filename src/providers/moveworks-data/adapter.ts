@@ -198,6 +198,13 @@ export function createMoveworksDataAdapter(
       });
     };
 
+    /** One interaction as a message, its user sender loaded (batched with every other sender of the request). */
+    const messageOf = async (row: WireInteraction): Promise<Message> => {
+      const senderId = row.actor === 'user' && row.user_id ? row.user_id : null;
+      const [sender] = senderId ? await peopleOf([senderId]) : [null];
+      return toMessage(row, sender ?? null);
+    };
+
     return {
       provider: 'MOVEWORKS_DATA',
       conversations,
@@ -218,6 +225,12 @@ export function createMoveworksDataAdapter(
         return people.filter((person): person is Person => person !== null);
       },
       messages,
+      // The conversation's interactions (one `conversation_id in (…)` query for the whole batch), then its sender.
+      loadMessage: async (key) => {
+        const rows = await interactions.load(key.conversation.providerId);
+        const row = rows.find((interaction) => interaction.id === key.providerId);
+        return row ? messageOf(row) : null;
+      },
     };
   };
 

@@ -4,6 +4,7 @@ import type { Conversation, ConversationFilter, Message, Person } from '../../do
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
+import { isPathSegmentId } from '../path-segment.js';
 import { SymblClient } from './client.js';
 import { createLimiter, type Limiter } from './concurrency.js';
 import { planSymblQuery, symblListQueries, type SymblListParams } from './filter.js';
@@ -131,6 +132,13 @@ export function createSymblAdapter(config: SymblConfig, http: HttpSettings, opti
       creator: async () => null,
       members: async (conversation) => conversation.members ?? membersById.load(conversation.providerId),
       messages: (conversation) => lazyListStream(() => messagesById.load(conversation.providerId)),
+      // `GET /conversations/{id}/messages` once per conversation, shared with `messages`; no look-up of one message.
+      loadMessage: async (key) => {
+        const conversationId = key.conversation.providerId;
+        if (!isPathSegmentId(conversationId)) return null;
+        const messages = await messagesById.load(conversationId);
+        return messages.find((message) => message.providerId === key.providerId) ?? null;
+      },
     };
   };
 
