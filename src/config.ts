@@ -1,6 +1,7 @@
 import type { Provider } from './domain.js';
 import { DEFAULT_HTTP_SETTINGS, type RetrySettings, type UpstreamObserver, type UpstreamGate } from './providers/http.js';
 import type { SharedStore } from './shared-state/store.js';
+import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
 
 export interface FlashbackConfig {
   baseUrl: string;
@@ -63,6 +64,8 @@ export interface AppConfig {
   /** Largest `first`/`last` accepted. */
   maxPageSize: number;
   request: RequestLimits;
+  /** Production profile, listener, shutdown, logs and traces (src/observability/settings.ts). */
+  operations: OperationsConfig;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +166,7 @@ export function loadConfig(env: Env): AppConfig {
       deadlineMs: integer('REQUEST_DEADLINE_MS', 5_000, 100, 120_000),
       upstreamCallBudget: integer('UPSTREAM_CALL_BUDGET', 250, 1, 100_000),
     },
+    operations: loadOperationsConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

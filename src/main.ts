@@ -1,27 +1,41 @@
-import { createServer } from 'node:http';
 import { ConfigError, configuredProviders, loadConfig } from './config.js';
 import { startEmulators, type EmulatorSet } from './emulators/index.js';
+import { startServer } from './server.js';
 import { createGraph } from './yoga.js';
 
-/** Process entry: configuration, emulators when nothing is configured, the listener. */
+/** Process entry: configuration, emulators when nothing is configured, the listener, the graceful stop. */
 async function main(): Promise<void> {
   let config = loadConfig(process.env);
   let emulators: EmulatorSet | null = null;
   if (configuredProviders(config).length === 0) {
+    if (config.operations.production) {
+      throw new ConfigError(['no vendor is configured: set at least one <PROVIDER>_BASE_URL (the demo emulators run only outside NODE_ENV=production)']);
+    }
     emulators = await startEmulators();
     config = loadConfig({ ...process.env, ...emulators.env });
-    console.log(`No provider configured: started the built-in emulators of ${configuredProviders(config).join(', ')} on loopback with demo data.`);
   }
   const graph = createGraph(config);
-  const server = createServer(graph.yoga);
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Conversations graph serving ${configuredProviders(config).join(', ')}`);
-  console.log(`GraphiQL and the API: http://localhost:${port}/graphql`);
-  const stop = (): void => {
-    server.close();
-    void Promise.all([graph.close(), emulators?.close()]).then(() => process.exit(0));
+  const { logger } = graph.observability;
+  if (emulators) logger.info({ providers: configuredProviders(config) }, 'no provider configured: started the built-in emulators on loopback with demo data');
+  const running = await startServer(graph, config);
+  logger.info(
+    { url: running.url, port: running.port, providers: configuredProviders(config), production: config.operations.production, graphiql: config.operations.graphiql },
+    `serving the graph at ${running.url}${config.operations.graphiql ? ' (GraphiQL at the same URL)' : ''}`,
+  );
+
+  const stop = (signal: NodeJS.Signals): void => {
+    // npm forwards the terminal's SIGINT, so a second one is usual: the drain already running answers both.
+    logger.info({ signal }, 'stop requested');
+    void running
+      .drain()
+      .then(() => emulators?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -6,6 +6,8 @@ import type { AppConfig } from './config.js';
 import { createCursorCodec } from './connection/cursor.js';
 import { createContext, type GraphContext } from './context.js';
 import type { Provider } from './domain.js';
+import { createObservability, type Observability } from './observability/index.js';
+import { profileOptions } from './observability/profile.js';
 import { createAdapters } from './providers/registry.js';
 import { runInRequestScope } from './request-scope.js';
 import type { ProviderAdapter } from './providers/provider.js';
@@ -14,7 +16,14 @@ import { schema } from './schema/index.js';
 export interface Graph {
   yoga: YogaServerInstance<Record<string, unknown>, GraphContext>;
   adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  observability: Observability;
   close(): Promise<void>;
+}
+
+export interface GraphOptions {
+  adapters?: ReadonlyMap<Provider, ProviderAdapter>;
+  /** Logs, metrics, traces and probe state; tests pass their own to read them. */
+  observability?: Observability;
 }
 
 const DEMO_QUERY = /* GraphQL */ `# Every AI conversation, newest first, across all configured vendors.
@@ -107,16 +116,22 @@ const reportLimit = {
 };
 
 /** The Yoga instance over the configured providers; no process globals, so tests can run it in-process. */
-export function createGraph(config: AppConfig, adapters: ReadonlyMap<Provider, ProviderAdapter> = createAdapters(config)): Graph {
+export function createGraph(config: AppConfig, options: GraphOptions = {}): Graph {
+  const observability = options.observability ?? createObservability(config);
+  const adapters = options.adapters ?? createAdapters(config);
+  const profile = profileOptions(config.operations);
   const codec = createCursorCodec(config.cursorSecret);
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
     schema,
     context: ({ request }) => createContext(config, codec, adapters, request),
     maskedErrors: true,
-    graphiql: { title: 'Conversations graph', defaultQuery: DEMO_QUERY },
+    graphiql: profile.graphiql && { title: 'Conversations graph', defaultQuery: DEMO_QUERY },
+    cors: profile.cors,
     renderGraphiQL,
     landingPage: false,
     plugins: [
+      ...observability.plugins([...adapters.keys()]),
+      ...profile.plugins,
       useRequestScope(),
       useStableErrorCodes(),
       EnvelopArmorPlugin({
@@ -125,7 +140,7 @@ export function createGraph(config: AppConfig, adapters: ReadonlyMap<Provider, P
         maxDirectives: { n: 20, ...reportLimit },
         costLimit: { maxCost: 20_000, ...reportLimit },
         maxTokens: { n: 2_000 },
-        blockFieldSuggestion: { enabled: false },
+        blockFieldSuggestion: { enabled: !config.operations.introspection },
       }),
       usePartialErrors(),
     ],
@@ -133,8 +148,10 @@ export function createGraph(config: AppConfig, adapters: ReadonlyMap<Provider, P
   return {
     yoga,
     adapters,
+    observability,
     async close() {
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+      await observability.close();
     },
   };
 }

@@ -4,11 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// CI must run the browser test (.ci/run installs chromium); on a machine without it, the suite says so and skips it.
+const browserMissing = !existsSync(CHROMIUM) && process.env.CI !== 'true';
+if (browserMissing) {
+  process.stderr.write(
+    `\nNOTICE: the GraphiQL browser test is SKIPPED: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH). CI=true makes it required.\n\n`,
+  );
+}
 
 let graph: TestGraph;
 let browser: Browser;
 
 beforeAll(async () => {
+  if (browserMissing) return;
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
   graph = await startTestGraph({ only: ['FLASHBACK'] });
   browser = await chromium.launch({
@@ -23,7 +31,7 @@ afterAll(async () => {
   await graph?.close();
 });
 
-describe('GraphiQL in a real browser, with no internet access', () => {
+describe.skipIf(browserMissing)(`GraphiQL in a real browser, with no internet access${browserMissing ? ` (SKIPPED: no browser at ${CHROMIUM})` : ''}`, () => {
   it('loads only from the graph itself, runs a conversations query and shows the result', async () => {
     const page = await browser.newPage();
     const foreignRequests: string[] = [];

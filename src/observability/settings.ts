@@ -1,0 +1,111 @@
+/** How the graph runs in production: its profile, listener, shutdown, logs and traces (`config.operations`). */
+export interface OperationsConfig {
+  /** `NODE_ENV=production`: the locked-down defaults below. */
+  production: boolean;
+  /** Listen address; undefined listens on every interface. */
+  host: string | undefined;
+  graphiql: boolean;
+  /** Introspection and "Did you mean …?" field suggestions (both describe the schema to a stranger). */
+  introspection: boolean;
+  /** Refuse GET and form POST requests that carry no non-simple header (Yoga's CSRF prevention). */
+  csrfPrevention: boolean;
+  /** Origins allowed by CORS; `any` reflects every origin (development only, unless CORS_ORIGINS is set). */
+  corsOrigins: string[] | 'any';
+  /** Leave vendor URLs out of error extensions (they name the deployment's vendor endpoints). */
+  hideVendorUrls: boolean;
+  /** After SIGTERM/SIGINT: how long in-flight requests may take before their connections are cut. */
+  shutdownGraceMs: number;
+  /** After SIGTERM/SIGINT: how long the graph keeps accepting (with /ready at 503) so load balancers notice first. */
+  shutdownDelayMs: number;
+  logLevel: LogLevel;
+  logFormat: 'json' | 'pretty';
+  /** Traces go over OTLP/HTTP only when this is set. */
+  otlpEndpoint: string | undefined;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the operations variables; appends every problem to `problems` (loadConfig reports them together). */
+export function loadOperationsConfig(env: Env, problems: string[]): OperationsConfig {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = read(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    problems.push(`${name} must be true or false, got "${read(name)}"`);
+    return fallback;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const production = read('NODE_ENV') === 'production';
+  if (production && read('CURSOR_SECRET') === undefined) {
+    problems.push(
+      'CURSOR_SECRET is required when NODE_ENV=production: cursors are signed with it, and every replica must share it ' +
+        '(e.g. CURSOR_SECRET=$(openssl rand -base64 32))',
+    );
+  }
+
+  let corsOrigins: string[] | 'any' = production ? [] : 'any';
+  const origins = read('CORS_ORIGINS');
+  if (origins !== undefined) {
+    corsOrigins = [];
+    for (const origin of origins.split(',').map((part) => part.trim()).filter(Boolean)) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '')) {
+        problems.push(`CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
+      } else {
+        corsOrigins.push(parsed.origin);
+      }
+    }
+  }
+
+  const level = read('LOG_LEVEL')?.toLowerCase() ?? 'info';
+  let logLevel: LogLevel = 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(level)) logLevel = level as LogLevel;
+  else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${read('LOG_LEVEL')}"`);
+
+  const format = read('LOG_FORMAT')?.toLowerCase() ?? 'json';
+  if (format !== 'json' && format !== 'pretty') problems.push(`LOG_FORMAT must be json or pretty, got "${read('LOG_FORMAT')}"`);
+
+  const otlpEndpoint = read('OTEL_EXPORTER_OTLP_ENDPOINT') ?? read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  if (otlpEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(otlpEndpoint)) {
+    problems.push(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, got "${otlpEndpoint}"`);
+  }
+
+  const introspection = flag('INTROSPECTION', !production);
+  return {
+    production,
+    host: read('HOST'),
+    graphiql: flag('GRAPHIQL', !production),
+    introspection,
+    csrfPrevention: flag('CSRF_PREVENTION', production),
+    corsOrigins,
+    hideVendorUrls: production,
+    shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000),
+    logLevel,
+    logFormat: format === 'pretty' ? 'pretty' : 'json',
+    otlpEndpoint,
+  };
+}
