@@ -37,7 +37,8 @@ export async function startTestGraph(
   options: { only?: Provider[]; env?: Record<string, string>; emulators?: EmulatorSetOptions } = {},
 ): Promise<TestGraph> {
   const emulators = await startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), ...options.emulators });
-  const env: Record<string, string> = { ...TEST_HTTP_ENV, ...options.env };
+  // Tests that read log lines pass their own destination; the rest keep the output quiet.
+  const env: Record<string, string> = { LOG_LEVEL: 'silent', ...TEST_HTTP_ENV, ...options.env };
   for (const [key, value] of Object.entries(emulators.env)) env[key] = value;
   if (options.only) {
     for (const provider of ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'] as const) {
