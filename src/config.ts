@@ -66,6 +66,13 @@ export interface AppConfig {
   request: RequestLimits;
   /** Production profile, listener, shutdown, logs and traces (src/observability/settings.ts). */
   operations: OperationsConfig;
+  federation: FederationConfig;
+}
+
+/** The subgraph side of the graph: what a gateway may ask of `_entities`. */
+export interface FederationConfig {
+  /** Most representations one `_entities` call may carry; more is BAD_USER_INPUT before any vendor call. */
+  maxEntityRepresentations: number;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +174,9 @@ export function loadConfig(env: Env): AppConfig {
       upstreamCallBudget: integer('UPSTREAM_CALL_BUDGET', 250, 1, 100_000),
     },
     operations: loadOperationsConfig(env, problems),
+    federation: {
+      maxEntityRepresentations: integer('MAX_ENTITY_REPRESENTATIONS', 100, 1, 1000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -23,6 +23,8 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     encodeGlobalID: encodeNodeId,
     decodeGlobalID: decodeNodeId,
+    // Every Relay subgraph defines PageInfo: shareable, so the supergraph composes (test/federation).
+    pageInfoTypeOptions: { shareable: true },
   },
 });
 

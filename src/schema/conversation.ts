@@ -118,11 +118,12 @@ export const ConversationNode = builder.loadableNode('Conversation', {
 
 builder.asEntity(ConversationNode, {
   key: builder.selection<{ id: string }>('id'),
+  // Through the same per-request loader as node/nodes: a gateway's batch of representations makes the
+  // same vendor calls as `nodes` with those ids. Async, so one bad representation fails only its entity.
   resolveReference: async (reference, context) => {
+    if (typeof reference.id !== 'string') throw badUserInput('A Conversation representation needs its `id`.', { argument: 'representations' });
     const { typename, id } = decodeNodeId(reference.id);
-    if (typename !== 'Conversation') throw badUserInput('This id is not a Conversation id.', { argument: 'id' });
-    const [conversation] = await findConversations([id], context);
-    if (conversation instanceof Error) throw conversation;
-    return conversation ?? null;
+    if (typename !== 'Conversation') throw badUserInput('This id is not a Conversation id.', { argument: 'representations' });
+    return ConversationNode.getDataloader(context).load(id);
   },
 });

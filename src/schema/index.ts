@@ -1,3 +1,4 @@
+import { guardEntityRepresentations } from '../federation/entities.js';
 import { builder } from './builder.js';
 import './provider.js';
 import './person.js';
@@ -8,7 +9,9 @@ import './conversation.js';
 import './conversations.js';
 
 /** The subgraph schema (Apollo Federation v2): `_service`, `_entities`, Conversation keyed by `id`. */
-export const schema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key', '@shareable'],
-});
+export const schema = guardEntityRepresentations(
+  builder.toSubGraphSchema({
+    linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+    federationDirectives: ['@key', '@shareable'],
+  }),
+);
