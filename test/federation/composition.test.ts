@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { compositionHasErrors } from '@theguild/federation-composition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGraph, type TestGraph } from '../support/graph.js';
@@ -28,6 +29,10 @@ function typeBlock(sdl: string, name: string): string {
 }
 
 describe('the live subgraph composes with another Relay subgraph (tickets)', () => {
+  it('serves as `_service { sdl }` exactly the committed schema/schema.graphql (so either can be given to rover)', () => {
+    expect(conversations.sdl.trim()).toBe(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8').trim());
+  });
+
   it('declares PageInfo @shareable and Conversation an entity keyed by id', () => {
     expect(typeBlock(conversations.sdl, 'PageInfo')).toMatch(/^\ntype PageInfo\s+@shareable\s*\{/);
     expect(typeBlock(conversations.sdl, 'Conversation')).toMatch(/@key\(fields: "id"\)/);
