@@ -135,10 +135,13 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
       useRequestScope(),
       useStableErrorCodes(),
       EnvelopArmorPlugin({
-        maxDepth: { n: 12, ...reportLimit },
+        // Depth and cost count fields, not fragment spreads: unflattened, each spread adds levels, so
+        // Relay's fragment-per-component documents (test/clients/relay) went past a depth of 12 at 8
+        // levels of fields and cost 18 times the same selection written inline.
+        maxDepth: { n: 12, flattenFragments: true, ...reportLimit },
         maxAliases: { n: 20, ...reportLimit },
         maxDirectives: { n: 20, ...reportLimit },
-        costLimit: { maxCost: 20_000, ...reportLimit },
+        costLimit: { maxCost: 20_000, flattenFragments: true, ...reportLimit },
         maxTokens: { n: 2_000 },
         blockFieldSuggestion: { enabled: !config.operations.introspection },
       }),
