@@ -1,92 +1,525 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { request } from 'undici';
 import { loadConfig } from '../src/config.js';
-import { createGraph } from '../src/yoga.js';
+import { STATS_PATH, type ProcessStats } from './child.js';
+import { SCENARIOS, scenario as scenarioById, type GraphQLAnswer, type GraphQLBody } from './scenarios.js';
+import { vendorHeadersByOrigin } from './vendor-headers.js';
 
 /**
- * `npm run bench`: the graph in front of the five emulators, loaded by autocannon (loopback only).
- * The emulators run in a child process (`npm run emulators` on ports 4201–4205), so the figures are
- * the graph's own. Each scenario runs BENCH_SECONDS (default 10) with BENCH_CONNECTIONS (default 10)
- * connections; emulator latency is BENCH_UPSTREAM_MS fixed plus 20% jitter (default 5 ms).
+ * `npm run bench`: what the graph adds on top of the vendor round trips it wraps.
+ *
+ * Four processes: this one (the load generator, autocannon), the five emulators, the graph, and a thin
+ * pass-through (bench/pass-through.ts) that makes the same upstream GETs the graph made for the page,
+ * parses them and concatenates them. Both targets are loaded in the same run, alternating in rounds,
+ * so every figure is also a ratio that survives a busy machine. See README "Benchmarks".
  */
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const upstreamMs = Number(process.env.BENCH_UPSTREAM_MS ?? 5);
 
-const scenarios: Array<{ name: string; query: string }> = [
-  {
-    name: 'first page of 20, all vendors',
-    query: '{ conversations(first: 20) { edges { node { id provider createdAt } } pageInfo { hasNextPage endCursor } } }',
-  },
-  {
-    name: 'page of 50 with creator, members, 5 messages',
-    query:
-      '{ conversations(first: 50) { edges { node { id provider creator { displayName } members { displayName } messages(first: 5) { edges { node { text } } } } } } }',
-  },
-  {
-    name: 'last 20, backward-capable vendors',
-    query: '{ conversations(last: 20, providers: [FLASHBACK, CHATBASE, MOVEWORKS_DATA, SYMBL]) { edges { node { id } } } }',
-  },
-];
+const env = process.env;
+const settings = {
+  /** Measured seconds per target and scenario, split over the rounds. */
+  seconds: Number(env.BENCH_SECONDS ?? 10),
+  rounds: Number(env.BENCH_ROUNDS ?? 2),
+  warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 2),
+  connections: Number(env.BENCH_CONNECTIONS ?? 10),
+  /** Added emulator latency for the throughput scenarios (the issue's baseline: none). */
+  upstreamMs: Number(env.BENCH_UPSTREAM_MS ?? 0),
+  latencyScenarioMs: Number(env.BENCH_LATENCY_MS ?? 50),
+  latencySamples: Number(env.BENCH_LATENCY_SAMPLES ?? 40),
+  coalesceConnections: Number(env.BENCH_COALESCE_CONNECTIONS ?? 50),
+  scenarios: env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',').map((id) => scenarioById(id.trim())) : SCENARIOS,
+  /** A directory: the graph runs under `node --cpu-prof` and writes its profile there on exit. */
+  cpuProfileDir: env.BENCH_CPU_PROF,
+  out: env.BENCH_OUT ?? 'bench/results/latest.json',
+};
 
-const ports = { FLASHBACK: 4201, CHATBASE: 4202, MOVEWORKS_DATA: 4203, SYMBL: 4204, MOVEWORKS_CONVERSATIONS: 4205 };
-const child = spawn(process.execPath, ['--import', 'tsx', 'src/emulators/main.ts'], {
-  env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([provider, port]) => [`EMULATOR_${provider}_PORT`, String(port)])) },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const env: Record<string, string> = {};
-for await (const line of createInterface({ input: child.stdout })) {
-  const match = /^([A-Z_]+)=(.*)$/.exec(line);
-  if (match) env[match[1] as string] = match[2] as string;
-  if (Object.keys(env).length === 12) break;
+// ---------------------------------------------------------------- processes
+
+interface Child {
+  process: ChildProcess;
+  lines: string[];
+  waitFor(test: (line: string) => boolean): Promise<string>;
 }
-const origins = Object.values(ports).map((port) => `http://127.0.0.1:${port}`);
-const control = async (path: string, body?: unknown): Promise<unknown> => {
-  const results = await Promise.all(
-    origins.map(async (origin) => {
+
+function startChild(script: string, childEnv: Record<string, string | undefined>, nodeArgs: string[] = []): Child {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: Array<{ test: (line: string) => boolean; resolve: (line: string) => void }> = [];
+  const onLine = (line: string): void => {
+    lines.push(line);
+    for (const waiter of [...waiters]) {
+      if (waiter.test(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  };
+  createInterface({ input: child.stdout! }).on('line', onLine);
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    onLine(line);
+    if (!line.startsWith('#')) process.stderr.write(`[${script}] ${line}\n`);
+  });
+  return {
+    process: child,
+    lines,
+    waitFor: (test) =>
+      new Promise<string>((resolve, reject) => {
+        const seen = lines.find(test);
+        if (seen !== undefined) return resolve(seen);
+        waiters.push({ test, resolve });
+        child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+      }),
+  };
+}
+
+async function stopChild(child: Child): Promise<void> {
+  if (child.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.process.once('exit', resolve));
+  child.process.kill('SIGTERM');
+  await exited;
+}
+
+async function startTarget(script: string, childEnv: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<Target> {
+  const child = startChild(script, childEnv, nodeArgs);
+  const line = await child.waitFor((text) => text.startsWith('LISTENING '));
+  const origin = `http://127.0.0.1:${line.slice('LISTENING '.length)}`;
+  const stats = await processStats(origin);
+  return { child, origin, pid: stats.pid };
+}
+
+interface Target {
+  child: Child;
+  origin: string;
+  pid: number;
+}
+
+async function processStats(origin: string): Promise<ProcessStats> {
+  const response = await request(origin + STATS_PATH);
+  return (await response.body.json()) as ProcessStats;
+}
+
+/** Peak RSS since the last reset (Linux /proc); resetting needs write access to clear_refs. */
+function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+function rssFromProc(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
+}
+
+// ---------------------------------------------------------------- emulators
+
+const emulatorChild = startChild('src/emulators/main.ts', {
+  ...env,
+  EMULATOR_FLASHBACK_PORT: '0',
+  EMULATOR_CHATBASE_PORT: '0',
+  EMULATOR_MOVEWORKS_DATA_PORT: '0',
+  EMULATOR_SYMBL_PORT: '0',
+  EMULATOR_MOVEWORKS_CONVERSATIONS_PORT: '0',
+});
+await emulatorChild.waitFor((line) => line.startsWith('# emulators running'));
+const vendorEnv: Record<string, string> = {};
+for (const line of emulatorChild.lines) {
+  const match = /^([A-Z_]+)=(.*)$/.exec(line);
+  if (match) vendorEnv[match[1] as string] = match[2] as string;
+}
+const config = loadConfig(vendorEnv);
+const vendorOrigins = [...new Set(Object.values(config.providers).map((provider) => new URL(provider.baseUrl).origin))];
+const vendorHeaders = vendorHeadersByOrigin(config);
+
+async function control(path: string, body?: unknown): Promise<unknown[]> {
+  return Promise.all(
+    vendorOrigins.map(async (origin) => {
       const response = await request(`${origin}/__control/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
       return response.body.json();
     }),
   );
-  return results;
-};
-const upstreamTotal = async (): Promise<number> =>
-  ((await control('counters')) as Array<Record<string, number>>).reduce(
-    (sum, counters) => sum + Object.values(counters).reduce((a, b) => a + b, 0),
-    0,
-  );
-
-await control('latency', { fixedMs: upstreamMs, jitterMs: upstreamMs / 5 });
-const graph = createGraph(loadConfig({ ...env, UPSTREAM_BREAKER_THRESHOLD: '0' }));
-const server = createServer(graph.yoga);
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-
-console.log(`node ${process.version}, ${seconds}s per scenario, ${connections} connections, upstream latency ${upstreamMs}ms (emulators in a child process)`);
-for (const scenario of scenarios) {
-  await control('reset', {});
-  await control('latency', { fixedMs: upstreamMs, jitterMs: upstreamMs / 5 });
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: scenario.query }),
-  });
-  const upstream = await upstreamTotal();
-  const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
-  console.log(
-    `${scenario.name}: ${result.requests.average.toFixed(0)} req/s, latency p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms, ` +
-      `${result.non2xx} non-2xx, ${result.errors} errors, ${(upstream / Math.max(1, result.requests.total)).toFixed(1)} upstream requests per query, graph RSS ${rssMb} MB`,
-  );
+}
+const setLatency = (fixedMs: number): Promise<unknown> => control('latency', { fixedMs, jitterMs: fixedMs / 5 });
+async function upstreamCallsSoFar(): Promise<number> {
+  const counters = (await control('counters')) as Array<Record<string, number>>;
+  return counters.reduce((sum, byEndpoint) => sum + Object.values(byEndpoint).reduce((a, b) => a + b, 0), 0);
+}
+async function connectionsSoFar(): Promise<number> {
+  const accepted = (await control('connections')) as Array<{ accepted: number }>;
+  return accepted.reduce((sum, { accepted: count }) => sum + count, 0);
+}
+/** Every upstream URL logged since the last reset, in order, per vendor. */
+async function upstreamUrls(): Promise<string[]> {
+  const logs = (await control('log')) as Array<Array<{ path: string; search: string }>>;
+  return logs.flatMap((log, index) => log.map((entry) => `${vendorOrigins[index]}${entry.path}${entry.search ? `?${entry.search}` : ''}`));
 }
 
-server.closeAllConnections();
-server.close();
-await graph.close();
-child.kill('SIGTERM');
+// ---------------------------------------------------------------- targets
+
+const targetEnv = { ...env, ...vendorEnv, UPSTREAM_BREAKER_THRESHOLD: '0' };
+const profileArgs = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] : [];
+// Distinct requests: no sharing of upstream calls between concurrent requests (coalescing has its own scenario).
+const graph = await startTarget('bench/graph-server.ts', { ...targetEnv, UPSTREAM_COALESCE: 'false' }, profileArgs);
+const passThrough = await startTarget('bench/pass-through.ts', targetEnv);
+
+interface Request {
+  url: string;
+  method: 'POST' | 'GET';
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+const graphRequest = (body: GraphQLBody, origin = graph.origin): Request => ({
+  url: `${origin}/graphql`,
+  method: 'POST',
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+});
+
+async function once(target: Request): Promise<{ status: number; text: string }> {
+  const response = await request(target.url, { method: target.method, body: target.body, headers: target.headers });
+  return { status: response.statusCode, text: await response.body.text() };
+}
+
+interface Measured {
+  completed: number;
+  elapsedMs: number;
+  latenciesMs: number[];
+  failed: number;
+  cpuMicros: number;
+  upstreamCalls: number;
+  newConnections: number;
+  rssPeakBytes: number;
+  rssAfterBytes: number;
+}
+
+/** Loads `target` for `seconds`, or for exactly `amount` requests (then every request has completed when it returns). */
+function load(
+  target: Request,
+  connections: number,
+  length: { seconds: number } | { amount: number },
+  onLatency?: (ms: number) => void,
+  checkBody = false,
+): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: target.url,
+        method: target.method,
+        ...(target.body !== undefined ? { body: target.body } : {}),
+        ...(target.headers ? { headers: target.headers } : {}),
+        connections,
+        ...('seconds' in length ? { duration: length.seconds } : { amount: Math.max(length.amount, connections) }),
+        // A GraphQL answer with errors counts as a failed request.
+        ...(checkBody ? { verifyBody: (body: string | Buffer | undefined) => !String(body ?? '').includes('"errors"') } : {}),
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    if (onLatency) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => onLatency(ms));
+  });
+}
+
+/**
+ * One measured run of `amount` requests. Counting by requests rather than time means every request
+ * has completed when the counters are read, so upstream calls and connections per request are exact.
+ * A few requests first bring the target's pools back to steady state after the other target's turn.
+ */
+async function measure(target: Target, requestOf: Request, connections: number, amount: number, isGraph: boolean): Promise<Measured> {
+  await load(requestOf, connections, { amount: connections * 3 });
+  const latenciesMs: number[] = [];
+  const canResetPeak = resetPeakRss(target.pid);
+  const before = { stats: await processStats(target.origin), calls: await upstreamCallsSoFar(), connections: await connectionsSoFar() };
+  const started = performance.now();
+  let peakSampled = 0;
+  const sampler = setInterval(() => {
+    peakSampled = Math.max(peakSampled, rssFromProc(target.pid).rss);
+  }, 100);
+  const result = await load(requestOf, connections, { amount }, (ms) => latenciesMs.push(ms), isGraph);
+  clearInterval(sampler);
+  const elapsedMs = performance.now() - started;
+  const after = { stats: await processStats(target.origin), calls: await upstreamCallsSoFar(), connections: await connectionsSoFar() };
+  const memory = rssFromProc(target.pid);
+  return {
+    completed: result.requests.total,
+    elapsedMs,
+    latenciesMs,
+    failed: result.non2xx + result.errors + result.mismatches + result.timeouts,
+    cpuMicros: after.stats.cpuMicros - before.stats.cpuMicros,
+    upstreamCalls: after.calls - before.calls,
+    newConnections: after.connections - before.connections,
+    rssPeakBytes: canResetPeak ? memory.peak : Math.max(peakSampled, memory.rss),
+    rssAfterBytes: memory.rss,
+  };
+}
+
+function combine(runs: Measured[]): Measured {
+  return runs.reduce((sum, run) => ({
+    completed: sum.completed + run.completed,
+    elapsedMs: sum.elapsedMs + run.elapsedMs,
+    latenciesMs: sum.latenciesMs.concat(run.latenciesMs),
+    failed: sum.failed + run.failed,
+    cpuMicros: sum.cpuMicros + run.cpuMicros,
+    upstreamCalls: sum.upstreamCalls + run.upstreamCalls,
+    newConnections: sum.newConnections + run.newConnections,
+    rssPeakBytes: Math.max(sum.rssPeakBytes, run.rssPeakBytes),
+    rssAfterBytes: run.rssAfterBytes,
+  }));
+}
+
+function percentile(values: number[], share: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] as number;
+}
+
+interface TargetFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerRequest: number;
+  upstreamCallsPerRequest: number;
+  responseBytes: number;
+  rssPeakMb: number;
+  rssAfterMb: number;
+  newUpstreamConnectionsPer1000: number;
+  requests: number;
+  failed: number;
+}
+
+function figures(run: Measured, responseBytes: number): TargetFigures {
+  const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+  const perRequest = (value: number): number => value / Math.max(1, run.completed);
+  return {
+    requestsPerSecond: round(run.completed / (run.elapsedMs / 1000), 1),
+    p50Ms: round(percentile(run.latenciesMs, 0.5), 1),
+    p99Ms: round(percentile(run.latenciesMs, 0.99), 1),
+    cpuMsPerRequest: round(perRequest(run.cpuMicros) / 1000, 2),
+    upstreamCallsPerRequest: round(perRequest(run.upstreamCalls), 2),
+    responseBytes,
+    rssPeakMb: round(run.rssPeakBytes / 2 ** 20, 0),
+    rssAfterMb: round(run.rssAfterBytes / 2 ** 20, 0),
+    newUpstreamConnectionsPer1000: round(perRequest(run.newConnections) * 1000, 2),
+    requests: run.completed,
+    failed: run.failed,
+  };
+}
+
+// ---------------------------------------------------------------- scenarios
+
+const sendToGraph = async (body: GraphQLBody): Promise<GraphQLAnswer> => JSON.parse((await once(graphRequest(body))).text) as GraphQLAnswer;
+
+interface Planned {
+  id: string;
+  name: string;
+  graph: Request;
+  passThrough: Request;
+  upstreamUrls: string[];
+  graphBytes: number;
+  passThroughBytes: number;
+}
+
+/** One request through the graph, to record its upstream GETs; the pass-through is then planned with the same GETs. */
+async function plan(id: string, name: string, body: GraphQLBody): Promise<Planned> {
+  await control('reset', {});
+  const probe = await once(graphRequest(body));
+  const answer = JSON.parse(probe.text) as GraphQLAnswer;
+  if (probe.status !== 200 || answer.errors) throw new Error(`${id}: the graph answered ${probe.status} ${JSON.stringify(answer.errors)}`);
+  const urls = await upstreamUrls();
+  await once({ url: `${passThrough.origin}/__plan/${id}`, method: 'POST', body: JSON.stringify({ urls }) });
+  const passRequest: Request = { url: `${passThrough.origin}/page/${id}`, method: 'GET' };
+  const passProbe = await once(passRequest);
+  if (passProbe.status !== 200) throw new Error(`${id}: the pass-through answered ${passProbe.status} ${passProbe.text}`);
+  return {
+    id,
+    name,
+    graph: graphRequest(body),
+    passThrough: passRequest,
+    upstreamUrls: urls,
+    graphBytes: Buffer.byteLength(probe.text),
+    passThroughBytes: Buffer.byteLength(passProbe.text),
+  };
+}
+
+interface ThroughputResult {
+  id: string;
+  name: string;
+  upstreamCallsPerPage: number;
+  graph: TargetFigures;
+  passThrough: TargetFigures;
+  ratio: { requestsPerSecond: number; p50: number; cpuPerRequest: number; responseBytes: number };
+}
+
+async function throughput(planned: Planned): Promise<ThroughputResult> {
+  await control('reset', {});
+  await setLatency(settings.upstreamMs);
+  const perRound = settings.seconds / settings.rounds;
+  // Warm-up (JIT, pools, keep-alive sockets) for both targets, not measured; its rate sizes each round.
+  const graphWarm = await load(planned.graph, settings.connections, { seconds: settings.warmupSeconds });
+  const passWarm = await load(planned.passThrough, settings.connections, { seconds: settings.warmupSeconds });
+  const amountFor = (warm: autocannon.Result): number => Math.max(settings.connections * 5, Math.round((warm.requests.total / settings.warmupSeconds) * perRound));
+  const graphRuns: Measured[] = [];
+  const passRuns: Measured[] = [];
+  for (let round = 0; round < settings.rounds; round += 1) {
+    // Alternate which target goes first, so a burst of outside load does not always land on the same one.
+    const order = round % 2 === 0 ? (['graph', 'pass'] as const) : (['pass', 'graph'] as const);
+    for (const which of order) {
+      if (which === 'graph') graphRuns.push(await measure(graph, planned.graph, settings.connections, amountFor(graphWarm), true));
+      else passRuns.push(await measure(passThrough, planned.passThrough, settings.connections, amountFor(passWarm), false));
+    }
+  }
+  const graphFigures = figures(combine(graphRuns), planned.graphBytes);
+  const passFigures = figures(combine(passRuns), planned.passThroughBytes);
+  const ratio = (a: number, b: number): number => Number((a / b).toFixed(2));
+  return {
+    id: planned.id,
+    name: planned.name,
+    upstreamCallsPerPage: planned.upstreamUrls.length,
+    graph: graphFigures,
+    passThrough: passFigures,
+    ratio: {
+      requestsPerSecond: ratio(graphFigures.requestsPerSecond, passFigures.requestsPerSecond),
+      p50: ratio(graphFigures.p50Ms, passFigures.p50Ms),
+      cpuPerRequest: ratio(graphFigures.cpuMsPerRequest, passFigures.cpuMsPerRequest),
+      responseBytes: ratio(graphFigures.responseBytes, passFigures.responseBytes),
+    },
+  };
+}
+
+async function sequentialLatencies(samples: number, run: () => Promise<unknown>): Promise<number[]> {
+  for (let warm = 0; warm < 3; warm += 1) await run();
+  const latencies: number[] = [];
+  for (let sample = 0; sample < samples; sample += 1) {
+    const started = performance.now();
+    await run();
+    latencies.push(performance.now() - started);
+  }
+  return latencies;
+}
+
+interface LatencyResult {
+  id: string;
+  vendorLatencyMs: number;
+  /** p50 of each vendor's share of the page's GETs, made at once and directly (no server in between). */
+  vendorP50Ms: Record<string, number>;
+  slowestVendorP50Ms: number;
+  graphP50Ms: number;
+  passThroughP50Ms: number;
+  graphToSlowestVendor: number;
+  passThroughToSlowestVendor: number;
+}
+
+/** One connection, vendors at a fixed latency: how much the graph adds to the slowest vendor's answer. */
+async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> {
+  await control('reset', {});
+  await control('latency', { fixedMs: settings.latencyScenarioMs, jitterMs: 0 });
+  const byOrigin = new Map<string, string[]>();
+  for (const url of planned.upstreamUrls) {
+    const origin = new URL(url).origin;
+    byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), url]);
+  }
+  const vendorP50Ms: Record<string, number> = {};
+  for (const [origin, urls] of byOrigin) {
+    const provider = Object.entries(config.providers).find(([, provider]) => new URL(provider.baseUrl).origin === origin)?.[0] ?? origin;
+    const latencies = await sequentialLatencies(settings.latencySamples, () =>
+      Promise.all(urls.map(async (url) => JSON.parse(await (await request(url, { headers: vendorHeaders.get(origin) })).body.text()) as unknown)),
+    );
+    vendorP50Ms[provider] = Number(percentile(latencies, 0.5).toFixed(1));
+  }
+  const slowest = Math.max(...Object.values(vendorP50Ms));
+  const graphP50 = percentile(await sequentialLatencies(settings.latencySamples, () => once(planned.graph)), 0.5);
+  const passP50 = percentile(await sequentialLatencies(settings.latencySamples, () => once(planned.passThrough)), 0.5);
+  await control('reset', {});
+  return {
+    id: planned.id,
+    vendorLatencyMs: settings.latencyScenarioMs,
+    vendorP50Ms,
+    slowestVendorP50Ms: slowest,
+    graphP50Ms: Number(graphP50.toFixed(1)),
+    passThroughP50Ms: Number(passP50.toFixed(1)),
+    graphToSlowestVendor: Number((graphP50 / slowest).toFixed(2)),
+    passThroughToSlowestVendor: Number((passP50 / slowest).toFixed(2)),
+  };
+}
+
+// ---------------------------------------------------------------- run
+
+const startedAt = new Date();
+const loadBefore = loadavg();
+console.log(
+  `node ${process.version}, ${cpus().length} cores, load average ${loadBefore.map((value) => value.toFixed(1)).join(' ')}; ` +
+    `${settings.seconds}s per target and scenario in ${settings.rounds} alternating rounds (+${settings.warmupSeconds}s warm-up), ` +
+    `${settings.connections} connections, emulator latency ${settings.upstreamMs} ms`,
+);
+
+const throughputResults: ThroughputResult[] = [];
+let latencyResult: LatencyResult | null = null;
+try {
+  for (const scenario of settings.scenarios) {
+    const body = await scenario.prepare(sendToGraph);
+    const planned = await plan(scenario.id, scenario.name, body);
+    const result = await throughput(planned);
+    throughputResults.push(result);
+    console.log(
+      `${scenario.id}: graph ${result.graph.requestsPerSecond} req/s, pass-through ${result.passThrough.requestsPerSecond} req/s ` +
+        `(ratio ${result.ratio.requestsPerSecond}); graph p50 ${result.graph.p50Ms} ms, ${result.graph.cpuMsPerRequest} CPU ms/req, ` +
+        `${result.graph.responseBytes} B, ${result.upstreamCallsPerPage} upstream calls`,
+    );
+    if (scenario.id === 'merged-20') {
+      latencyResult = await latencyAtOneConnection(planned);
+      console.log(
+        `merged-20 at 1 connection, vendors at ${settings.latencyScenarioMs} ms: graph p50 ${latencyResult.graphP50Ms} ms = ` +
+          `${latencyResult.graphToSlowestVendor}× the slowest vendor (${latencyResult.slowestVendorP50Ms} ms); pass-through ${latencyResult.passThroughToSlowestVendor}×`,
+      );
+    }
+  }
+} finally {
+  await stopChild(graph.child);
+  await stopChild(passThrough.child);
+  await stopChild(emulatorChild);
+}
+
+const loadAfter = loadavg();
+const report = {
+  startedAt: startedAt.toISOString(),
+  node: process.version,
+  cores: cpus().length,
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadAfter,
+  settings: { ...settings, scenarios: settings.scenarios.map((scenario) => scenario.id) },
+  throughput: throughputResults,
+  latencyAtOneConnection: latencyResult,
+};
+mkdirSync(dirname(settings.out), { recursive: true });
+writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
+
+const table = [
+  '| scenario | graph req/s | pass-through req/s | ratio | p50 graph / pass (ms) | p99 graph / pass (ms) | CPU ms per request graph / pass | upstream calls per request | response bytes graph / pass | graph RSS peak / after (MB) | new upstream connections per 1,000 requests |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...throughputResults.map(
+    (result) =>
+      `| ${result.name} | ${result.graph.requestsPerSecond} | ${result.passThrough.requestsPerSecond} | **${result.ratio.requestsPerSecond}×** | ` +
+      `${result.graph.p50Ms} / ${result.passThrough.p50Ms} | ${result.graph.p99Ms} / ${result.passThrough.p99Ms} | ` +
+      `${result.graph.cpuMsPerRequest} / ${result.passThrough.cpuMsPerRequest} | ${result.graph.upstreamCallsPerRequest} | ` +
+      `${result.graph.responseBytes} / ${result.passThrough.responseBytes} | ${result.graph.rssPeakMb} / ${result.graph.rssAfterMb} | ` +
+      `${result.graph.newUpstreamConnectionsPer1000} |`,
+  ),
+];
+console.log(`\n${table.join('\n')}`);
+if (latencyResult) {
+  console.log(
+    `\nOne connection, every vendor at ${latencyResult.vendorLatencyMs} ms, merged first 20: graph p50 ${latencyResult.graphP50Ms} ms, ` +
+      `slowest vendor ${latencyResult.slowestVendorP50Ms} ms → **${latencyResult.graphToSlowestVendor}×** (pass-through ${latencyResult.passThroughToSlowestVendor}×).`,
+  );
+}
+const failures = throughputResults.filter((result) => result.graph.failed > 0 || result.passThrough.failed > 0);
+for (const result of failures) console.log(`warning: ${result.id}: ${result.graph.failed} graph and ${result.passThrough.failed} pass-through requests failed`);
+console.log(`\nload average after: ${loadAfter.map((value) => value.toFixed(1)).join(' ')}; JSON: ${settings.out}`);

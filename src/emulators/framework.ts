@@ -94,6 +94,9 @@ interface ActiveFault extends FaultRule {
 
 export class Emulator {
   readonly requestLog: RequestLogEntry[] = [];
+  /** Connections whose first request was a vendor call (not `/__control`), since start; never reset. Shows whether clients reuse keep-alive sockets. */
+  connectionsAccepted = 0;
+  private readonly countedSockets = new WeakSet<Socket>();
   private faults: ActiveFault[] = [];
   private latency: LatencySetting = { fixedMs: 0, jitterMs: 0 };
   private readonly random: Random;
@@ -129,6 +132,10 @@ export class Emulator {
       socket.on('close', () => emulator.sockets.delete(socket));
     });
     server.on('request', (req, res) => {
+      if (!emulator.countedSockets.has(req.socket)) {
+        emulator.countedSockets.add(req.socket);
+        if (!req.url?.startsWith('/__control/')) emulator.connectionsAccepted += 1;
+      }
       emulator.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) {
           emulator.send(res, { status: 500, body: definition.errorBody(500, 'Emulator failure') });
@@ -321,6 +328,7 @@ export class Emulator {
     try {
       if (req.method === 'GET' && action === 'log') return ok(this.requestLog);
       if (req.method === 'GET' && action === 'counters') return ok(this.counters());
+      if (req.method === 'GET' && action === 'connections') return ok({ accepted: this.connectionsAccepted });
       if (req.method === 'POST' && action === 'faults') {
         this.injectFault(body as FaultRule);
         return ok();

@@ -10,7 +10,7 @@ const size = process.env.EMULATOR_SIZE ? Number(process.env.EMULATOR_SIZE) : und
 
 const set = await startEmulators({ ports, seed, size });
 for (const [key, value] of Object.entries(set.env)) console.log(`${key}=${value}`);
-console.error('# emulators running; Ctrl-C stops them. Control routes: <base origin>/__control/{log,counters,faults,latency,reset}');
+console.error('# emulators running; Ctrl-C stops them. Control routes: <base origin>/__control/{log,counters,connections,faults,latency,reset}');
 const stop = (): void => {
   void set.close().then(() => process.exit(0));
 };
