@@ -93,21 +93,46 @@ describe('parsePageRequest refuses bad arguments', () => {
 describe('cursors', () => {
   it('refuses a forged, tampered or foreign cursor with BAD_USER_INPUT', async () => {
     const good = await cursorOf('B');
-    const [version, body, signature] = good.split('.') as [string, string, string];
-    const tampered = `${version}.${Buffer.from(Buffer.from(body, 'base64url').toString().replace('"at":1', '"at":3')).toString('base64url')}.${signature}`;
-    const otherSecret = createCursorCodec('another-secret').encode(binding, { b: { L: { at: 1 } }, i: 'L', a: { at: 2 } });
-    const otherBinding = codec.encode('other-filter', { b: { L: { at: 1 } }, i: 'L', a: { at: 2 } });
-    for (const cursor of ['nonsense', Buffer.from('{"offset":3}').toString('base64'), tampered, otherSecret, otherBinding, `v2.${body}.${signature}`]) {
+    expect((await page({ first: 1, after: good })).edges.map((edge) => edge.node)).toEqual(['C']);
+    const [body, signature] = good.split('.') as [string, string];
+    const bytes = Buffer.from(body, 'base64url');
+    const tamperedCursors = [...bytes].map((_, index) => {
+      const changed = Buffer.from(bytes);
+      changed[index] = (changed[index] as number) ^ 1;
+      return `${changed.toString('base64url')}.${signature}`;
+    });
+    // [boundary before, input index, component after]: one input L, before B = [1], after B = [2].
+    const payload = [[[1]], 0, [2]];
+    expect(codec.decode(binding, codec.encode(binding, payload), 'after')).toEqual(payload);
+    const otherSecret = createCursorCodec('another-secret').encode(binding, payload);
+    const otherBinding = codec.encode('other-filter', payload);
+    const forged = [
+      'nonsense',
+      Buffer.from('{"offset":3}').toString('base64'),
+      otherSecret,
+      otherBinding,
+      `${body}x.${signature}`,
+      `${body}.${signature.slice(1)}`,
+      `.${signature}`,
+      ...tamperedCursors,
+    ];
+    for (const cursor of forged) {
       await expect(page({ first: 1, after: cursor })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
     }
   });
 
   it('refuses a signed cursor whose position does not fit the stream', async () => {
-    const wrongShape = codec.encode(binding, { b: { L: { at: 'x' } }, i: 'L', a: { at: 2 } });
-    const wrongInput = codec.encode(binding, { b: { L: { at: 1 } }, i: 'Q', a: { at: 2 } });
-    for (const cursor of [wrongShape, wrongInput]) {
+    const wrongShape = codec.encode(binding, [[['x']], 0, [2]]);
+    const wrongInput = codec.encode(binding, [[[1]], 1, [2]]);
+    const wrongLength = codec.encode(binding, [[[1], [1]], 0, [2]]);
+    const oldShape = codec.encode(binding, { b: { L: { at: 1 } }, i: 'L', a: { at: 2 } });
+    for (const cursor of [wrongShape, wrongInput, wrongLength, oldShape]) {
       await expect(page({ first: 1, after: cursor })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     }
+  });
+
+  it('cursors are compact: a single offset stream needs under 40 characters', async () => {
+    expect((await cursorOf('B')).length).toBeLessThan(40);
   });
 });
 

@@ -2,7 +2,10 @@ import type { JsonValue } from '../domain.js';
 import { badUserInput } from '../errors.js';
 import type { CursorCodec } from './cursor.js';
 import {
-  isBoundary,
+  packBoundary,
+  packComponent,
+  unpackBoundary,
+  unpackComponent,
   walkMerge,
   type Boundary,
   type Component,
@@ -82,18 +85,11 @@ export interface Connection<T> {
 }
 
 /**
- * An edge's cursor: `b`, `i` and `a`. A page that found no edge but scanned on
- * gives a cursor of `b` alone: a boundary between items, the same both ways.
+ * An edge's cursor holds `[b, i, a]`: the packed boundary just before the
+ * edge (input order), the index of the edge's input, and that input's packed
+ * component just after the edge. A page that found no edge but scanned on
+ * gives a cursor of `[b]` alone: a boundary between items, the same both ways.
  */
-interface CursorPayload {
-  /** Boundary just before the edge. */
-  b: Boundary;
-  /** The edge's input. */
-  i?: string;
-  /** That input's component just after the edge. */
-  a?: Component;
-}
-
 function decodeBoundary<T>(
   codec: CursorCodec,
   binding: string,
@@ -104,14 +100,15 @@ function decodeBoundary<T>(
   const refuse = (): never => {
     throw badUserInput(`The \`${cursor.argument}\` cursor does not fit this query.`, { argument: cursor.argument });
   };
-  if (typeof payload !== 'object' || payload === null) return refuse();
-  const { b, i, a } = payload as Partial<CursorPayload>;
-  if (i === undefined && a === undefined) return isBoundary(b, inputs as MergeInput<unknown>[]) ? b : refuse();
-  const input = inputs.find((candidate) => candidate.key === i);
-  if (!input || !isBoundary(b, inputs as MergeInput<unknown>[])) return refuse();
-  const afterBoundary = { ...b, [input.key]: a } as Boundary;
-  if (!isBoundary(afterBoundary, inputs as MergeInput<unknown>[])) return refuse();
-  return cursor.argument === 'after' ? afterBoundary : b;
+  const untyped = inputs as MergeInput<unknown>[];
+  if (!Array.isArray(payload) || (payload.length !== 1 && payload.length !== 3)) return refuse();
+  const before = unpackBoundary(payload[0], untyped) ?? refuse();
+  if (payload.length === 1) return before;
+  const index: unknown = payload[1];
+  const input = typeof index === 'number' ? untyped[index] : undefined;
+  if (!input) return refuse();
+  const after = unpackComponent(payload[2], input) ?? refuse();
+  return cursor.argument === 'after' ? { ...before, [input.key]: after } : before;
 }
 
 export interface ConnectionOptions<T> {
@@ -145,18 +142,20 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
     maxRefillsPerInput: options.maxRefillsPerInput ?? 20,
   });
   const ordered = forward ? walk.edges : [...walk.edges].reverse();
+  const untyped = inputs as MergeInput<unknown>[];
+  const inputIndex = new Map(inputs.map((input, index) => [input.key, index]));
   const edges = ordered.map((edge) => ({
     node: edge.item,
-    cursor: codec.encode(binding, {
-      b: edge.before,
-      i: edge.input,
-      a: edge.after[edge.input] as Component,
-    } as unknown as JsonValue),
+    cursor: codec.encode(binding, [
+      packBoundary(edge.before, untyped),
+      inputIndex.get(edge.input) as number,
+      packComponent(edge.after[edge.input] as Component),
+    ] as JsonValue),
   }));
   const cameFromCursor = request.cursor !== null;
   // A page without edges that may continue still moves on: its cursor is where the walk stopped scanning.
   const resume =
-    edges.length === 0 && walk.hasMore ? codec.encode(binding, { b: walk.next } as unknown as JsonValue) : null;
+    edges.length === 0 && walk.hasMore ? codec.encode(binding, [packBoundary(walk.next, untyped)] as JsonValue) : null;
   return {
     edges,
     pageInfo: {

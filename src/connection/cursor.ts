@@ -1,15 +1,19 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { JsonValue } from '../domain.js';
 import { badUserInput } from '../errors.js';
+import { decodeBinaryJson, encodeBinaryJson } from './binary-json.js';
 
 /**
- * Cursors are `v1.<payload>.<signature>`: base64url JSON, signed with the
- * server's secret. The payload names what the cursor is bound to (a hash of
- * the connection, its providers and its filter), so a cursor reused with
- * another filter, another connection or a forged one is refused.
+ * Cursors are `<payload>.<signature>`: the payload in compact binary JSON
+ * (binary-json.ts) after a version byte, base64url; the signature an HMAC of
+ * the binding and the payload with the server's secret, truncated to 128
+ * bits. The binding (a digest of the connection, its providers and its
+ * filter) is signed, not carried: a cursor reused with another filter or
+ * connection fails its signature exactly as a forged one does.
  */
 
-const VERSION = 'v1';
+const VERSION = 2;
+const SIGNATURE_CHARS = 22;
 
 export interface CursorCodec {
   encode(binding: string, payload: JsonValue): string;
@@ -34,35 +38,37 @@ export function canonicalJson(value: JsonValue): string {
   return JSON.stringify(value);
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
 export function createCursorCodec(secret: string): CursorCodec {
-  const sign = (text: string): string => createHmac('sha256', secret).update(text).digest('base64url').slice(0, 22);
+  const sign = (binding: string, body: string): string =>
+    createHmac('sha256', secret).update(binding).update('.').update(body).digest('base64url').slice(0, SIGNATURE_CHARS);
   return {
     encode(binding, payload) {
-      const body = Buffer.from(JSON.stringify({ b: binding, p: payload }), 'utf8').toString('base64url');
-      return `${VERSION}.${body}.${sign(`${VERSION}.${body}`)}`;
+      const body = Buffer.concat([Buffer.of(VERSION), encodeBinaryJson(payload)]).toString('base64url');
+      return `${body}.${sign(binding, body)}`;
     },
     decode(binding, cursor, argument) {
-      const refuse = (reason: string): never => {
-        throw badUserInput(`The \`${argument}\` cursor ${reason}.`, { argument });
+      const refuse = (): never => {
+        throw badUserInput(
+          `The \`${argument}\` cursor was not issued by this graph for this query (same connection, providers and filter).`,
+          { argument },
+        );
       };
-      const parts = cursor.split('.');
-      if (parts.length !== 3 || parts[0] !== VERSION) refuse('was not issued by this graph');
-      const [version, body, signature] = parts as [string, string, string];
-      const expected = Buffer.from(sign(`${version}.${body}`));
-      const given = Buffer.from(signature);
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) refuse('was not issued by this graph');
-      let decoded: unknown;
+      const dot = cursor.length - SIGNATURE_CHARS - 1;
+      if (dot < 1 || cursor[dot] !== '.') return refuse();
+      const body = cursor.slice(0, dot);
+      if (!BASE64URL.test(body)) return refuse();
+      const expected = Buffer.from(sign(binding, body));
+      const given = Buffer.from(cursor.slice(dot + 1));
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return refuse();
+      const bytes = Buffer.from(body, 'base64url');
+      if (bytes[0] !== VERSION) return refuse();
       try {
-        decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
+        return decodeBinaryJson(bytes.subarray(1));
       } catch {
-        return refuse('was not issued by this graph');
+        return refuse();
       }
-      if (typeof decoded !== 'object' || decoded === null || !('b' in decoded) || !('p' in decoded)) {
-        return refuse('was not issued by this graph');
-      }
-      const { b, p } = decoded as { b: unknown; p: JsonValue };
-      if (b !== binding) refuse('belongs to another query (different connection, providers or filter)');
-      return p;
     },
   };
 }

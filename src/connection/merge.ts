@@ -217,26 +217,66 @@ export function isBoundary(value: unknown, inputs: MergeInput<unknown>[]): value
   });
 }
 
+/**
+ * A component as positions and cursors carry it: `0` before the first item,
+ * `1` past the last, `[P]` at position P. Boundaries are arrays of packed
+ * components in input order: the input keys are known to both sides, so
+ * they are never written.
+ */
+export type PackedComponent = 0 | 1 | [Position];
+
+export function packComponent(component: Component): PackedComponent {
+  return component === 'start' ? 0 : component === 'end' ? 1 : [component.at];
+}
+
+export function packBoundary(boundary: Boundary, inputs: MergeInput<unknown>[]): PackedComponent[] {
+  return inputs.map((input) => packComponent(boundary[input.key] as Component));
+}
+
+/** The component of `input` that `value` packs, or null when it is not one (its position checked by the stream). */
+export function unpackComponent(value: unknown, input: MergeInput<unknown>): Component | null {
+  if (value === 0) return 'start';
+  if (value === 1) return 'end';
+  if (!Array.isArray(value) || value.length !== 1) return null;
+  const at: unknown = value[0];
+  return input.stream.isPosition(at) ? { at } : null;
+}
+
+/** The boundary `value` packs over `inputs`, or null when it is not one. */
+export function unpackBoundary(value: unknown, inputs: MergeInput<unknown>[]): Boundary | null {
+  if (!Array.isArray(value) || value.length !== inputs.length) return null;
+  const boundary: Boundary = {};
+  for (let index = 0; index < inputs.length; index += 1) {
+    const input = inputs[index] as MergeInput<unknown>;
+    const component = unpackComponent(value[index], input);
+    if (component === null) return null;
+    boundary[input.key] = component;
+  }
+  return boundary;
+}
+
 const DEFAULT_INNER_WALK: WalkOptions = { tolerateFailures: false, maxRefillsPerInput: 50 };
 
 /**
  * Several streams as one stream (newest first by `compare`, ties by input
- * order). Its position is a Boundary; any input failing rejects the chunk.
+ * order). Its position is a packed Boundary; any input failing rejects the chunk.
  */
 export function mergeStreams<T>(inputs: MergeInput<T>[], compare: (a: T, b: T) => number): OrderedStream<T> {
+  const untyped = inputs as MergeInput<unknown>[];
   const toChunk = (walk: MergeWalk<T>): StreamChunk<T> => ({
-    items: walk.edges.map((edge) => ({ item: edge.item, before: edge.before, after: edge.after })),
-    next: walk.next,
+    items: walk.edges.map((edge) => ({ item: edge.item, before: packBoundary(edge.before, untyped), after: packBoundary(edge.after, untyped) })),
+    next: packBoundary(walk.next, untyped),
     hasMore: walk.hasMore,
   });
   const boundaryFrom = (position: Position | null, fallback: Component): Boundary => {
     if (position === null) return Object.fromEntries(inputs.map((input) => [input.key, fallback]));
-    if (!isBoundary(position, inputs as MergeInput<unknown>[])) throw new TypeError('not a merged position');
-    return position;
+    const boundary = unpackBoundary(position, untyped);
+    if (boundary === null) throw new TypeError('not a merged position');
+    return boundary;
   };
   const canWalkBackward = inputs.every((input) => input.stream.backward !== undefined);
   return {
-    isPosition: (value): value is Position => isBoundary(value, inputs as MergeInput<unknown>[]),
+    isPosition: (value): value is Position => unpackBoundary(value, untyped) !== null,
     async count() {
       const counts = await Promise.all(inputs.map((input) => input.stream.count()));
       return counts.every((value): value is number => value !== null)
