@@ -2,6 +2,7 @@ import type { Provider } from './domain.js';
 import { DEFAULT_HTTP_SETTINGS, type RetrySettings, type UpstreamObserver, type UpstreamGate } from './providers/http.js';
 import type { SharedStore } from './shared-state/store.js';
 import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
+import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations.js';
 
 export interface FlashbackConfig {
   baseUrl: string;
@@ -66,6 +67,8 @@ export interface AppConfig {
   request: RequestLimits;
   /** Production profile, listener, shutdown, logs and traces (src/observability/settings.ts). */
   operations: OperationsConfig;
+  /** Trusted documents: which operations run (src/persisted-operations.ts). */
+  persistedOperations: PersistedOperationsConfig;
   federation: FederationConfig;
 }
 
@@ -174,6 +177,7 @@ export function loadConfig(env: Env): AppConfig {
       upstreamCallBudget: integer('UPSTREAM_CALL_BUDGET', 250, 1, 100_000),
     },
     operations: loadOperationsConfig(env, problems),
+    persistedOperations: loadPersistedOperationsConfig(env, problems),
     federation: {
       maxEntityRepresentations: integer('MAX_ENTITY_REPRESENTATIONS', 100, 1, 1000),
     },

@@ -8,6 +8,7 @@ import { createContext, type GraphContext } from './context.js';
 import type { Provider } from './domain.js';
 import { createObservability, type Observability } from './observability/index.js';
 import { profileOptions } from './observability/profile.js';
+import { persistedOperationPlugins } from './persisted-operations.js';
 import { createAdapters } from './providers/registry.js';
 import { runInRequestScope } from './request-scope.js';
 import type { ProviderAdapter } from './providers/provider.js';
@@ -132,6 +133,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     plugins: [
       ...observability.plugins([...adapters.keys()]),
       ...profile.plugins,
+      ...persistedOperationPlugins(config.persistedOperations),
       useRequestScope(),
       useStableErrorCodes(),
       EnvelopArmorPlugin({
