@@ -2,11 +2,10 @@ import type { GraphContext } from '../context.js';
 import { bindingOf } from '../connection/cursor.js';
 import { parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
 import type { Conversation, Message } from '../domain.js';
-import { badUserInput, unsupportedPagination } from '../errors.js';
+import { unsupportedPagination } from '../errors.js';
 import { builder } from './builder.js';
 import { ConversationDetailsUnion } from './details.js';
 import { findConversations } from './find-again.js';
-import { decodeNodeId } from './global-id.js';
 import { MessageRef } from './message.js';
 import { conversationLocalId, personKeyOf, type ConversationAddress, type PlacedMessage, type PlacedPerson } from './node-keys.js';
 import { CreatorRef, MemberRef } from './person.js';
@@ -114,16 +113,4 @@ export const ConversationNode = builder.loadableNode('Conversation', {
       { name: 'MessageEdge' },
     ),
   }),
-});
-
-builder.asEntity(ConversationNode, {
-  key: builder.selection<{ id: string }>('id'),
-  // Through the same per-request loader as node/nodes: a gateway's batch of representations makes the
-  // same vendor calls as `nodes` with those ids. Async, so one bad representation fails only its entity.
-  resolveReference: async (reference, context) => {
-    if (typeof reference.id !== 'string') throw badUserInput('A Conversation representation needs its `id`.', { argument: 'representations' });
-    const { typename, id } = decodeNodeId(reference.id);
-    if (typename !== 'Conversation') throw badUserInput('This id is not a Conversation id.', { argument: 'representations' });
-    return ConversationNode.getDataloader(context).load(id);
-  },
 });

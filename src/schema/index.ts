@@ -7,8 +7,9 @@ import './details.js';
 import './filter.js';
 import './conversation.js';
 import './conversations.js';
+import '../federation/node-entities.js';
 
-/** The subgraph schema (Apollo Federation v2): `_service`, `_entities`, Conversation keyed by `id`. */
+/** The subgraph schema (Apollo Federation v2): `_service`, `_entities`, every Node an entity keyed by `id`. */
 export const schema = guardEntityRepresentations(
   builder.toSubGraphSchema({
     linkUrl: 'https://specs.apollo.dev/federation/v2.6',

@@ -33,9 +33,11 @@ describe('the live subgraph composes with another Relay subgraph (tickets)', () 
     expect(conversations.sdl.trim()).toBe(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8').trim());
   });
 
-  it('declares PageInfo @shareable and Conversation an entity keyed by id', () => {
+  it('declares PageInfo @shareable, and every Node (Conversation, Message, Creator, Member) an entity keyed by id', () => {
     expect(typeBlock(conversations.sdl, 'PageInfo')).toMatch(/^\ntype PageInfo\s+@shareable\s*\{/);
-    expect(typeBlock(conversations.sdl, 'Conversation')).toMatch(/@key\(fields: "id"\)/);
+    for (const entity of ['Conversation', 'Message', 'Creator', 'Member']) {
+      expect(typeBlock(conversations.sdl, entity), entity).toMatch(/@key\(fields: "id"\)/);
+    }
   });
 
   it('composes with no errors: Conversation is one entity served by both subgraphs, PageInfo is shared', () => {

@@ -133,6 +133,63 @@ describe('_entities for 50 conversations, ten per vendor', () => {
   });
 });
 
+const PEOPLE_AND_MESSAGES = /* GraphQL */ `
+  query {
+    conversations(first: 12) {
+      edges { node { creator { id } members { id } messages(first: 5) { edges { node { id sender { id } } } } } }
+    }
+  }
+`;
+const REFETCH_FIELDS = /* GraphQL */ `
+  fragment Found on Node {
+    __typename id
+    ... on Person { provider providerId displayName email }
+    ... on Message { messageId: providerId text sender { id } }
+  }
+`;
+
+describe('messages, creators and members are entities too', () => {
+  it('resolves them through the loaders of `nodes`: the same objects for the same upstream requests', async () => {
+    const page = await graph.query<{
+      conversations: { edges: Array<{ node: { creator: { id: string } | null; members: Array<{ id: string }>; messages: { edges: Array<{ node: { id: string; sender: { id: string } | null } }> } } }> };
+    }>(PEOPLE_AND_MESSAGES);
+    expect(page.errors).toBeUndefined();
+    const ids = [
+      ...new Set(
+        page.data!.conversations.edges.flatMap(({ node }) => [
+          ...(node.creator ? [node.creator.id] : []),
+          ...node.members.map((member) => member.id),
+          ...node.messages.edges.flatMap(({ node: message }) => [message.id, ...(message.sender ? [message.sender.id] : [])]),
+        ]),
+      ),
+    ].slice(0, 100);
+    const typenameOf = (id: string) => Buffer.from(id, 'base64url').toString('utf8').split(':')[0]!;
+    expect(new Set(ids.map(typenameOf))).toEqual(new Set(['Message', 'Creator', 'Member']));
+    const representations = ids.map((id) => ({ __typename: typenameOf(id), id }));
+
+    graph.resetEmulators();
+    const nodes = await graph.query<{ nodes: unknown[] }>(`query ($ids: [ID!]!) { nodes(ids: $ids) { ...Found } } ${REFETCH_FIELDS}`, { ids });
+    expect(nodes.errors).toBeUndefined();
+    const nodesCost = requestsByVendor();
+    graph.resetEmulators();
+    const entities = await graph.query<{ _entities: unknown[] }>(
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) { ...Found } } ${REFETCH_FIELDS}`,
+      { representations },
+    );
+    expect(entities.errors).toBeUndefined();
+    expect(entities.data!._entities).toEqual(nodes.data!.nodes);
+    expect(entities.data!._entities.every((entity) => entity !== null)).toBe(true);
+    const entitiesCost = requestsByVendor();
+    for (const provider of PROVIDERS) {
+      expect(new Set(entitiesCost[provider]).size, provider).toBe(entitiesCost[provider].length);
+      if (provider === 'MOVEWORKS_CONVERSATIONS') expect(entitiesCost[provider].length).toBeLessThanOrEqual(nodesCost[provider].length + 1);
+      else expect([...entitiesCost[provider]].sort(), provider).toEqual([...nodesCost[provider]].sort());
+    }
+    const total = Object.values(entitiesCost).reduce((sum, list) => sum + list.length, 0);
+    console.log(`_entities of ${ids.length} messages and people: ${total} upstream requests`, Object.fromEntries(Object.entries(entitiesCost).map(([provider, list]) => [provider, list.length])));
+  });
+});
+
 describe('_entities input is checked before any vendor call', () => {
   it('accepts 100 representations and refuses 101 with BAD_USER_INPUT and no upstream call', async () => {
     const hundred = representationsOf([...sample, ...sample]);
