@@ -23,13 +23,11 @@ describe('request deadline and upstream call budget', () => {
   });
   afterAll(() => graph.close());
 
-  it('answers a hung vendor within the deadline, with the others and a coded error', async () => {
+  it('cuts a hung vendor at the deadline: the others answer, the late one is coded, no retry is started', async () => {
     graph.resetEmulators();
     graph.emulators.emulators.FLASHBACK!.injectFault({ kind: 'hang', count: 10 });
-    const started = performance.now();
+    // How soon it answers is asserted by test/hostile/faults.e2e.test.ts; this asserts what the deadline decides.
     const response = await graph.query<PageData>(PAGE, { first: 10 });
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(800 + 100);
     expect(response.data?.conversations.incompleteProviders).toEqual(['FLASHBACK']);
     expect(response.data?.conversations.edges).toHaveLength(10);
     const error = response.errors?.find((candidate) => candidate.extensions?.provider === 'FLASHBACK');
