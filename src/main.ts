@@ -18,10 +18,6 @@ async function main(): Promise<void> {
   const { logger } = graph.observability;
   if (emulators) logger.info({ providers: configuredProviders(config) }, 'no provider configured: started the built-in emulators on loopback with demo data');
   const running = await startServer(graph, config);
-  logger.info(
-    { url: running.url, port: running.port, providers: configuredProviders(config), production: config.operations.production, graphiql: config.operations.graphiql },
-    `serving the graph at ${running.url}${config.operations.graphiql ? ' (GraphiQL at the same URL)' : ''}`,
-  );
 
   const stop = (signal: NodeJS.Signals): void => {
     // npm forwards the terminal's SIGINT, so a second one is usual: the drain already running answers both.
@@ -39,6 +35,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Only now: whoever waits for this line may signal at once.
+  logger.info(
+    { url: running.url, port: running.port, providers: configuredProviders(config), production: config.operations.production, graphiql: config.operations.graphiql },
+    `serving the graph at ${running.url}${config.operations.graphiql ? ' (GraphiQL at the same URL)' : ''}`,
+  );
 }
 
 main().catch((error: unknown) => {

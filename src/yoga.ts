@@ -10,6 +10,7 @@ import { createObservability, type Observability } from './observability/index.j
 import { profileOptions } from './observability/profile.js';
 import { persistedOperationPlugins } from './persisted-operations.js';
 import { createAdapters } from './providers/registry.js';
+import { createMemoryStore } from './shared-state/store.js';
 import { runInRequestScope } from './request-scope.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
@@ -119,7 +120,7 @@ const reportLimit = {
 /** The Yoga instance over the configured providers; no process globals, so tests can run it in-process. */
 export function createGraph(config: AppConfig, options: GraphOptions = {}): Graph {
   const observability = options.observability ?? createObservability(config);
-  const adapters = options.adapters ?? createAdapters(config);
+  const adapters = options.adapters ?? createAdapters(config, { store: createMemoryStore(), observer: observability.observer });
   const profile = profileOptions(config.operations);
   const codec = createCursorCodec(config.cursorSecret);
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
@@ -131,7 +132,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     renderGraphiQL,
     landingPage: false,
     plugins: [
-      ...observability.plugins([...adapters.keys()]),
+      ...observability.plugins.first,
       ...profile.plugins,
       ...persistedOperationPlugins(config.persistedOperations),
       useRequestScope(),
@@ -148,6 +149,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
         blockFieldSuggestion: { enabled: !config.operations.introspection },
       }),
       usePartialErrors(),
+      ...observability.plugins.last,
     ],
   });
   return {

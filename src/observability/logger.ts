@@ -9,7 +9,12 @@ export type { Logger };
  * as ISO 8601 so any log pipeline reads them without a pino-specific parser.
  */
 export function createLogger(operations: Pick<OperationsConfig, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
-  const stream = destination ?? (operations.logFormat === 'pretty' ? pretty({ colorize: Boolean(process.stdout.isTTY), sync: true }) : undefined);
+  // Synchronous writes: a line is out before the next statement (nothing lost at exit), and a reader that
+  // went away (EPIPE) only silences the log. pino's asynchronous default retries a broken pipe forever in its
+  // exit flush, which hung the process on SIGTERM.
+  const stream =
+    destination ??
+    (operations.logFormat === 'pretty' ? pretty({ colorize: Boolean(process.stdout.isTTY), sync: true }) : pino.destination({ dest: 1, sync: true }));
   return pino(
     {
       level: operations.logLevel,
@@ -19,6 +24,6 @@ export function createLogger(operations: Pick<OperationsConfig, 'logLevel' | 'lo
       // Nothing logs credentials on purpose; this catches a slip.
       redact: { paths: ['authorization', '*.authorization', 'headers', '*.headers', 'token', '*.token', 'apiKey', '*.apiKey'], censor: '[redacted]' },
     },
-    stream as DestinationStream,
+    stream,
   );
 }

@@ -19,8 +19,10 @@ export interface OperationsConfig {
   shutdownDelayMs: number;
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty';
-  /** Traces go over OTLP/HTTP only when this is set. */
-  otlpEndpoint: string | undefined;
+  /** Traces go over OTLP/HTTP to this URL, only when OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set. */
+  otlpTracesUrl: string | undefined;
+  /** `service.name` of the spans (OTEL_SERVICE_NAME). */
+  serviceName: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -88,9 +90,13 @@ export function loadOperationsConfig(env: Env, problems: string[]): OperationsCo
   const format = read('LOG_FORMAT')?.toLowerCase() ?? 'json';
   if (format !== 'json' && format !== 'pretty') problems.push(`LOG_FORMAT must be json or pretty, got "${read('LOG_FORMAT')}"`);
 
-  const otlpEndpoint = read('OTEL_EXPORTER_OTLP_ENDPOINT') ?? read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (otlpEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(otlpEndpoint)) {
-    problems.push(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, got "${otlpEndpoint}"`);
+  // As the OpenTelemetry SDKs read them: the signal-specific URL as it is, the general one plus /v1/traces.
+  let otlpTracesUrl: string | undefined;
+  for (const [name, suffix] of [['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ''], ['OTEL_EXPORTER_OTLP_ENDPOINT', '/v1/traces']] as const) {
+    const value = read(name);
+    if (value === undefined || otlpTracesUrl !== undefined) continue;
+    if (!/^https?:\/\/\S+$/.test(value)) problems.push(`${name} must be an http(s) URL, got "${value}"`);
+    else otlpTracesUrl = value.replace(/\/+$/, '') + suffix;
   }
 
   const introspection = flag('INTROSPECTION', !production);
@@ -106,6 +112,7 @@ export function loadOperationsConfig(env: Env, problems: string[]): OperationsCo
     shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000),
     logLevel,
     logFormat: format === 'pretty' ? 'pretty' : 'json',
-    otlpEndpoint,
+    otlpTracesUrl,
+    serviceName: read('OTEL_SERVICE_NAME') ?? 'conversations-graph',
   };
 }

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import type { Provider } from '../../src/domain.js';
 import { startEmulators, type EmulatorSet, type EmulatorSetOptions } from '../../src/emulators/index.js';
+import { createObservability, type ObservabilityOptions } from '../../src/observability/index.js';
 import { createGraph, type Graph } from '../../src/yoga.js';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
@@ -34,7 +35,7 @@ export const TEST_HTTP_ENV = {
 
 /** The emulators (seeded, fixed anchor) and the graph over real HTTP on loopback. */
 export async function startTestGraph(
-  options: { only?: Provider[]; env?: Record<string, string>; emulators?: EmulatorSetOptions } = {},
+  options: { only?: Provider[]; env?: Record<string, string>; emulators?: EmulatorSetOptions; observability?: ObservabilityOptions } = {},
 ): Promise<TestGraph> {
   const emulators = await startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), ...options.emulators });
   // Tests that read log lines pass their own destination; the rest keep the output quiet.
@@ -46,7 +47,7 @@ export async function startTestGraph(
     }
   }
   const config = loadConfig(env);
-  const graph = createGraph(config);
+  const graph = createGraph(config, { observability: createObservability(config, { processMetrics: false, ...options.observability }) });
   const server: Server = createServer(graph.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
