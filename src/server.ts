@@ -26,6 +26,8 @@ export interface DrainOutcome {
   durationMs: number;
 }
 
+const POOL_CLOSE_WAIT_MS = 2_000;
+
 /** The graph on a node:http listener, with the drain that SIGTERM/SIGINT start (see main.ts). */
 export async function startServer(graph: Graph, config: AppConfig): Promise<RunningServer> {
   const { shutdownDelayMs, shutdownGraceMs, host } = config.operations;
@@ -77,7 +79,9 @@ export async function startServer(graph: Graph, config: AppConfig): Promise<Runn
         server.closeAllConnections();
         await closed;
       }
-      await graph.close();
+      // A cut request may leave vendor calls running until their own deadline; the pools wait for them, the exit need not.
+      const poolsClosed = await Promise.race([graph.close().then(() => true), sleep(POOL_CLOSE_WAIT_MS, false, { ref: false })]);
+      if (!poolsClosed) logger.warn({ waitedMs: POOL_CLOSE_WAIT_MS }, 'vendor pools still had calls running; stopping without them');
       const durationMs = Math.round(performance.now() - started);
       logger.info({ durationMs, cutRequests }, 'stopped: listener closed, vendor pools closed');
       return { cutRequests, durationMs };

@@ -13,12 +13,15 @@ if (browserMissing) {
 }
 
 let graph: TestGraph;
+/** GraphiQL turned back on under the production profile: CSRF prevention must not break it. */
+let productionGraph: TestGraph;
 let browser: Browser;
 
 beforeAll(async () => {
   if (browserMissing) return;
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
   graph = await startTestGraph({ only: ['FLASHBACK'] });
+  productionGraph = await startTestGraph({ only: ['FLASHBACK'], env: { NODE_ENV: 'production', CURSOR_SECRET: 'browser-test', GRAPHIQL: 'true' } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -29,10 +32,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await graph?.close();
+  await productionGraph?.close();
 });
 
 describe.skipIf(browserMissing)(`GraphiQL in a real browser, with no internet access${browserMissing ? ` (SKIPPED: no browser at ${CHROMIUM})` : ''}`, () => {
-  it('loads only from the graph itself, runs a conversations query and shows the result', async () => {
+  it.each([
+    ['development', () => graph],
+    ['production with GRAPHIQL=true (CSRF prevention on)', () => productionGraph],
+  ])('%s: loads only from the graph itself, runs a conversations query and shows the result', async (_profile, current) => {
+    const graph = current();
     const page = await browser.newPage();
     const foreignRequests: string[] = [];
     const origin = new URL(graph.url).origin;

@@ -48,7 +48,7 @@ describe('a drain (what SIGTERM starts)', () => {
     expect(ready.statusCode).toBe(200);
     expect(await ready.body.json()).toMatchObject({ status: 'ready', providers: { FLASHBACK: { configured: true, breaker: 'closed' }, SYMBL: { configured: false } } });
 
-    emulators.emulators.FLASHBACK?.setLatency({ fixedMs: 2500 });
+    emulators.emulators.FLASHBACK?.setLatency({ fixedMs: 1500 });
     let answered = false;
     const slow = request(running.url, {
       method: 'POST',
@@ -76,5 +76,28 @@ describe('a drain (what SIGTERM starts)', () => {
     expect(await slow).toEqual({ status: 200, body: { data: { conversations: { totalCount: 260 } } } });
     expect(await drained).toMatchObject({ cutRequests: 0 });
     expect(await portIsClosed(running.port)).toBe(true);
+  });
+
+  it('cuts what is still running when SHUTDOWN_GRACE_MS is over, and still stops', async () => {
+    const env: Record<string, string> = { ...TEST_HTTP_ENV, ...emulators.env, PORT: '0', HOST: '127.0.0.1', UPSTREAM_TIMEOUT_MS: '60000', REQUEST_DEADLINE_MS: '60000', SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'silent' };
+    const config = loadConfig(env);
+    const impatient = await startServer(createGraph(config), config);
+    emulators.emulators.FLASHBACK?.setLatency({ fixedMs: 0 });
+    emulators.emulators.FLASHBACK?.injectFault({ kind: 'hang', count: 1 });
+    const hung = request(impatient.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ conversations(first: 1, providers: [FLASHBACK]) { totalCount } }' }),
+    }).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await until(() => impatient.inFlight() === 1);
+    const started = performance.now();
+    expect(await impatient.drain()).toMatchObject({ cutRequests: 1 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(await hung).toBe('cut');
+    expect(await portIsClosed(impatient.port)).toBe(true);
+    emulators.emulators.FLASHBACK?.clearFaults();
   });
 });

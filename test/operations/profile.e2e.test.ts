@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { Client, fetchExchange } from '@urql/core';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -101,6 +103,21 @@ describe('the production profile (NODE_ENV=production)', () => {
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('Apollo Client (POST) works as it is; urql (GET for queries by default) works with one of the headers', async () => {
+    const query = '{ conversations(first: 2, providers: [FLASHBACK]) { edges { node { id provider } } } }';
+    const apollo = new ApolloClient({ link: new HttpLink({ uri: production.url }), cache: new InMemoryCache() });
+    const viaApollo = await apollo.query<{ conversations: { edges: Array<{ node: { provider: string } }> } }>({ query: gql(query) });
+    expect(viaApollo.data?.conversations.edges.map((edge) => edge.node.provider)).toEqual(['FLASHBACK', 'FLASHBACK']);
+    apollo.stop();
+
+    const urql = (headers: Record<string, string>) => new Client({ url: production.url, exchanges: [fetchExchange], fetchOptions: { headers } });
+    const refused = await urql({}).query(query, {}).toPromise();
+    expect(refused.error?.response?.status).toBe(403);
+    const allowed = await urql({ 'graphql-require-preflight': '1' }).query(query, {}).toPromise();
+    expect(allowed.error).toBeUndefined();
+    expect((allowed.data as { conversations: { edges: unknown[] } }).conversations.edges).toHaveLength(2);
+  });
+
   it('leaves vendor URLs out of error extensions (provider, code and status stay)', async () => {
     const query = '{ conversations(first: 3) { edges { node { provider } } incompleteProviders } }';
     for (const graph of [production, development]) graph.emulators.emulators.SYMBL?.injectFault({ kind: 'status503', count: 10 });
@@ -156,22 +173,29 @@ describe('production configuration', () => {
     expect(loadConfig({ FLASHBACK_BASE_URL: 'https://backend.flashback.tech', FLASHBACK_TOKEN: 't' }).operations.production).toBe(false);
   });
 
-  it('the process stops before serving when CURSOR_SECRET is missing, or when no vendor is configured', () => {
+  it('the process stops before serving when CURSOR_SECRET is missing, or when no vendor is configured', async () => {
     const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: new URL('../..', import.meta.url).pathname,
-        env: { PATH: process.env.PATH ?? '', PORT: '0', NODE_ENV: 'production', ...env },
-        encoding: 'utf8',
-        timeout: 30_000,
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+          cwd: new URL('../..', import.meta.url).pathname,
+          env: { PATH: process.env.PATH ?? '', PORT: '0', NODE_ENV: 'production', ...env },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('close', (status) => resolve({ status, stdout, stderr }));
       });
-    const noSecret = run({ FLASHBACK_BASE_URL: 'https://backend.flashback.tech', FLASHBACK_TOKEN: 't' });
+    const [noSecret, noVendor] = await Promise.all([
+      run({ FLASHBACK_BASE_URL: 'https://backend.flashback.tech', FLASHBACK_TOKEN: 't' }),
+      run({ CURSOR_SECRET: 's' }),
+    ]);
     expect(noSecret.status).toBe(1);
     expect(noSecret.stderr).toContain('CURSOR_SECRET is required when NODE_ENV=production');
     expect(noSecret.stdout).not.toContain('serving');
-    const noVendor = run({ CURSOR_SECRET: 's' });
     expect(noVendor.status).toBe(1);
     expect(noVendor.stderr).toContain('no vendor is configured');
-  });
+  }, 120_000);
 
   it('lists bad operations variables with the others', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud', GRAPHIQL: 'yes', CORS_ORIGINS: 'app.example.com', SHUTDOWN_GRACE_MS: '-1' })).toThrow(
