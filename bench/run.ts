@@ -34,6 +34,10 @@ const settings = {
   scenarios: env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',').map((id) => scenarioById(id.trim())) : SCENARIOS,
   /** A directory: the graph runs under `node --cpu-prof` and writes its profile there on exit. */
   cpuProfileDir: env.BENCH_CPU_PROF,
+  /** Another checkout (with node_modules) whose graph runs beside this one, in the same rounds: a before/after ratio. */
+  compareDir: env.BENCH_COMPARE_DIR,
+  /** Extra environment for the compared graph, e.g. `UPSTREAM_COALESCE=true` (space-separated KEY=VALUE). */
+  compareEnv: env.BENCH_COMPARE_ENV,
   out: env.BENCH_OUT ?? 'bench/results/latest.json',
 };
 
@@ -45,9 +49,10 @@ interface Child {
   waitFor(test: (line: string) => boolean): Promise<string>;
 }
 
-function startChild(script: string, childEnv: Record<string, string | undefined>, nodeArgs: string[] = []): Child {
+function startChild(script: string, childEnv: Record<string, string | undefined>, nodeArgs: string[] = [], cwd?: string): Child {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     env: childEnv,
+    ...(cwd ? { cwd } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -86,8 +91,13 @@ async function stopChild(child: Child): Promise<void> {
   await exited;
 }
 
-async function startTarget(script: string, childEnv: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<Target> {
-  const child = startChild(script, childEnv, nodeArgs);
+async function startTarget(
+  script: string,
+  childEnv: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
+  cwd?: string,
+): Promise<Target> {
+  const child = startChild(script, childEnv, nodeArgs, cwd);
   const line = await child.waitFor((text) => text.startsWith('LISTENING '));
   const origin = `http://127.0.0.1:${line.slice('LISTENING '.length)}`;
   const stats = await processStats(origin);
@@ -170,6 +180,13 @@ const profileArgs = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${se
 // Distinct requests: no sharing of upstream calls between concurrent requests (coalescing has its own scenario).
 const graph = await startTarget('bench/graph-server.ts', { ...targetEnv, UPSTREAM_COALESCE: 'false' }, profileArgs);
 const passThrough = await startTarget('bench/pass-through.ts', targetEnv);
+const compareEnv = Object.fromEntries(
+  (settings.compareEnv ?? '').split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
+const compared =
+  settings.compareDir || settings.compareEnv
+    ? await startTarget('bench/graph-server.ts', { ...targetEnv, UPSTREAM_COALESCE: 'false', ...compareEnv }, [], settings.compareDir)
+    : null;
 
 interface Request {
   url: string;
@@ -356,6 +373,9 @@ interface ThroughputResult {
   graph: TargetFigures;
   passThrough: TargetFigures;
   ratio: { requestsPerSecond: number; p50: number; cpuPerRequest: number; responseBytes: number };
+  /** With BENCH_COMPARE_DIR / BENCH_COMPARE_ENV: the other graph, and this graph's ratios to it. */
+  compared?: TargetFigures;
+  ratioToCompared?: { requestsPerSecond: number; cpuPerRequest: number; responseBytes: number };
 }
 
 async function throughput(planned: Planned): Promise<ThroughputResult> {
@@ -366,14 +386,22 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
   const graphWarm = await load(planned.graph, settings.connections, { seconds: settings.warmupSeconds });
   const passWarm = await load(planned.passThrough, settings.connections, { seconds: settings.warmupSeconds });
   const amountFor = (warm: autocannon.Result): number => Math.max(settings.connections * 5, Math.round((warm.requests.total / settings.warmupSeconds) * perRound));
+  const comparedRequest = compared ? graphRequest(JSON.parse(planned.graph.body as string) as GraphQLBody, compared.origin) : null;
+  const comparedWarm = comparedRequest ? await load(comparedRequest, settings.connections, { seconds: settings.warmupSeconds }) : null;
+  const comparedBytes = comparedRequest ? Buffer.byteLength((await once(comparedRequest)).text) : Number.NaN;
   const graphRuns: Measured[] = [];
   const passRuns: Measured[] = [];
+  const comparedRuns: Measured[] = [];
+  const turns = ['graph', 'pass', ...(compared ? ['compared'] : [])];
   for (let round = 0; round < settings.rounds; round += 1) {
-    // Alternate which target goes first, so a burst of outside load does not always land on the same one.
-    const order = round % 2 === 0 ? (['graph', 'pass'] as const) : (['pass', 'graph'] as const);
+    // Rotate which target goes first, so a burst of outside load does not always land on the same one.
+    const order = [...turns.slice(round % turns.length), ...turns.slice(0, round % turns.length)];
     for (const which of order) {
       if (which === 'graph') graphRuns.push(await measure(graph, planned.graph, settings.connections, amountFor(graphWarm), true));
-      else passRuns.push(await measure(passThrough, planned.passThrough, settings.connections, amountFor(passWarm), false));
+      else if (which === 'pass') passRuns.push(await measure(passThrough, planned.passThrough, settings.connections, amountFor(passWarm), false));
+      else if (compared && comparedRequest && comparedWarm) {
+        comparedRuns.push(await measure(compared, comparedRequest, settings.connections, amountFor(comparedWarm), true));
+      }
     }
   }
   const graphFigures = figures(combine(graphRuns), planned.graphBytes);
@@ -390,6 +418,20 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
       p50: ratio(graphFigures.p50Ms, passFigures.p50Ms),
       cpuPerRequest: ratio(graphFigures.cpuMsPerRequest, passFigures.cpuMsPerRequest),
       responseBytes: ratio(graphFigures.responseBytes, passFigures.responseBytes),
+    },
+    ...(comparedRuns.length > 0 ? comparedFigures(comparedRuns, comparedBytes, graphFigures) : {}),
+  };
+}
+
+function comparedFigures(runs: Measured[], bytes: number, graphFigures: TargetFigures): Pick<ThroughputResult, 'compared' | 'ratioToCompared'> {
+  const other = figures(combine(runs), bytes);
+  const ratio = (a: number, b: number): number => Number((a / b).toFixed(2));
+  return {
+    compared: other,
+    ratioToCompared: {
+      requestsPerSecond: ratio(graphFigures.requestsPerSecond, other.requestsPerSecond),
+      cpuPerRequest: ratio(graphFigures.cpuMsPerRequest, other.cpuMsPerRequest),
+      responseBytes: ratio(graphFigures.responseBytes, other.responseBytes),
     },
   };
 }
@@ -473,6 +515,12 @@ try {
         `(ratio ${result.ratio.requestsPerSecond}); graph p50 ${result.graph.p50Ms} ms, ${result.graph.cpuMsPerRequest} CPU ms/req, ` +
         `${result.graph.responseBytes} B, ${result.upstreamCallsPerPage} upstream calls`,
     );
+    if (result.compared && result.ratioToCompared) {
+      console.log(
+        `${scenario.id}: compared graph ${result.compared.requestsPerSecond} req/s, ${result.compared.cpuMsPerRequest} CPU ms/req; ` +
+          `this graph / compared: ${result.ratioToCompared.requestsPerSecond}× req/s, ${result.ratioToCompared.cpuPerRequest}× CPU per request`,
+      );
+    }
     if (scenario.id === 'merged-20') {
       latencyResult = await latencyAtOneConnection(planned);
       console.log(
@@ -484,6 +532,7 @@ try {
 } finally {
   await stopChild(graph.child);
   await stopChild(passThrough.child);
+  if (compared) await stopChild(compared.child);
   await stopChild(emulatorChild);
 }
 
