@@ -492,6 +492,51 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
   };
 }
 
+interface CoalescingResult {
+  connections: number;
+  /** Same page, every client: the graph with UPSTREAM_COALESCE=true and with false. */
+  coalescing: TargetFigures;
+  separate: TargetFigures;
+  upstreamCallsSaved: number;
+  requestsPerSecondRatio: number;
+}
+
+/** Many clients opening the same inbox page at once: what coalescing identical upstream calls saves. */
+async function coalescingScenario(planned: Planned): Promise<CoalescingResult> {
+  const coalescingGraph = await startTarget('bench/graph-server.ts', { ...targetEnv, UPSTREAM_COALESCE: 'true' });
+  try {
+    await control('reset', {});
+    await setLatency(settings.upstreamMs);
+    const body = JSON.parse(planned.graph.body as string) as GraphQLBody;
+    const shared = graphRequest(body, coalescingGraph.origin);
+    const connections = settings.coalesceConnections;
+    const perRound = settings.seconds / settings.rounds;
+    const sharedWarm = await load(shared, connections, { seconds: settings.warmupSeconds });
+    const separateWarm = await load(planned.graph, connections, { seconds: settings.warmupSeconds });
+    const amountFor = (warm: autocannon.Result): number => Math.max(connections * 3, Math.round((warm.requests.total / settings.warmupSeconds) * perRound));
+    const sharedRuns: Measured[] = [];
+    const separateRuns: Measured[] = [];
+    for (let round = 0; round < settings.rounds; round += 1) {
+      const order = round % 2 === 0 ? (['shared', 'separate'] as const) : (['separate', 'shared'] as const);
+      for (const which of order) {
+        if (which === 'shared') sharedRuns.push(await measure(coalescingGraph, shared, connections, amountFor(sharedWarm), true));
+        else separateRuns.push(await measure(graph, planned.graph, connections, amountFor(separateWarm), true));
+      }
+    }
+    const coalescing = figures(combine(sharedRuns), planned.graphBytes);
+    const separate = figures(combine(separateRuns), planned.graphBytes);
+    return {
+      connections,
+      coalescing,
+      separate,
+      upstreamCallsSaved: Number((1 - coalescing.upstreamCallsPerRequest / separate.upstreamCallsPerRequest).toFixed(2)),
+      requestsPerSecondRatio: Number((coalescing.requestsPerSecond / separate.requestsPerSecond).toFixed(2)),
+    };
+  } finally {
+    await stopChild(coalescingGraph.child);
+  }
+}
+
 // ---------------------------------------------------------------- run
 
 const startedAt = new Date();
@@ -504,6 +549,7 @@ console.log(
 
 const throughputResults: ThroughputResult[] = [];
 let latencyResult: LatencyResult | null = null;
+let coalescingResult: CoalescingResult | null = null;
 try {
   for (const scenario of settings.scenarios) {
     const body = await scenario.prepare(sendToGraph);
@@ -527,6 +573,14 @@ try {
         `merged-20 at 1 connection, vendors at ${settings.latencyScenarioMs} ms: graph p50 ${latencyResult.graphP50Ms} ms = ` +
           `${latencyResult.graphToSlowestVendor}× the slowest vendor (${latencyResult.slowestVendorP50Ms} ms); pass-through ${latencyResult.passThroughToSlowestVendor}×`,
       );
+      if (settings.coalesceConnections > 0) {
+        coalescingResult = await coalescingScenario(planned);
+        console.log(
+          `merged-20, ${coalescingResult.connections} clients on the same page: ${coalescingResult.coalescing.upstreamCallsPerRequest} upstream calls per request ` +
+            `coalesced vs ${coalescingResult.separate.upstreamCallsPerRequest} without; ${coalescingResult.coalescing.requestsPerSecond} vs ` +
+            `${coalescingResult.separate.requestsPerSecond} req/s`,
+        );
+      }
     }
   }
 } finally {
@@ -546,6 +600,7 @@ const report = {
   settings: { ...settings, scenarios: settings.scenarios.map((scenario) => scenario.id) },
   throughput: throughputResults,
   latencyAtOneConnection: latencyResult,
+  coalescing: coalescingResult,
 };
 mkdirSync(dirname(settings.out), { recursive: true });
 writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
@@ -567,6 +622,14 @@ if (latencyResult) {
   console.log(
     `\nOne connection, every vendor at ${latencyResult.vendorLatencyMs} ms, merged first 20: graph p50 ${latencyResult.graphP50Ms} ms, ` +
       `slowest vendor ${latencyResult.slowestVendorP50Ms} ms → **${latencyResult.graphToSlowestVendor}×** (pass-through ${latencyResult.passThroughToSlowestVendor}×).`,
+  );
+}
+if (coalescingResult) {
+  const { connections, coalescing, separate } = coalescingResult;
+  console.log(
+    `\n${connections} clients on the same inbox page (merged first 20): with coalescing ${coalescing.requestsPerSecond} req/s, ` +
+      `${coalescing.upstreamCallsPerRequest} upstream calls per request, p50 ${coalescing.p50Ms} ms, ${coalescing.cpuMsPerRequest} CPU ms/req; without ` +
+      `${separate.requestsPerSecond} req/s, ${separate.upstreamCallsPerRequest} upstream calls per request, p50 ${separate.p50Ms} ms, ${separate.cpuMsPerRequest} CPU ms/req.`,
   );
 }
 const failures = throughputResults.filter((result) => result.graph.failed > 0 || result.passThrough.failed > 0);

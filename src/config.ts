@@ -46,6 +46,8 @@ export interface HttpSettings {
   observer?: UpstreamObserver;
   gate?: UpstreamGate;
   store?: SharedStore;
+  /** From `performance.coalesceUpstream`; see HttpClientOptions. */
+  coalesce?: boolean;
 }
 
 /** What one GraphQL request may spend upstream. */
@@ -70,6 +72,13 @@ export interface AppConfig {
   /** Trusted documents: which operations run (src/persisted-operations.ts). */
   persistedOperations: PersistedOperationsConfig;
   federation: FederationConfig;
+  performance: PerformanceConfig;
+}
+
+/** Throughput settings (issue #12). */
+export interface PerformanceConfig {
+  /** Identical upstream GETs in flight together share one call (UPSTREAM_COALESCE, default true). */
+  coalesceUpstream: boolean;
 }
 
 /** The subgraph side of the graph: what a gateway may ask of `_entities`. */
@@ -122,6 +131,15 @@ export function loadConfig(env: Env): AppConfig {
       return fallback;
     }
     return parsed;
+  };
+
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = read(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    problems.push(`${name} must be true or false, got "${value}"`);
+    return fallback;
   };
 
   const providers: ProviderConfigs = {};
@@ -180,6 +198,9 @@ export function loadConfig(env: Env): AppConfig {
     persistedOperations: loadPersistedOperationsConfig(env, problems),
     federation: {
       maxEntityRepresentations: integer('MAX_ENTITY_REPRESENTATIONS', 100, 1, 1000),
+    },
+    performance: {
+      coalesceUpstream: flag('UPSTREAM_COALESCE', true),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -7,6 +7,7 @@ import type { Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
 import { currentRequestScope } from '../request-scope.js';
 import type { SharedStore } from '../shared-state/store.js';
+import { InFlightCalls } from './coalesce.js';
 
 export interface RetrySettings {
   /** Attempts in all, the first included. */
@@ -32,6 +33,8 @@ export interface HttpClientOptions {
   observer?: UpstreamObserver;
   /** Decides when a call may go (rate limits shared by replicas). */
   gate?: UpstreamGate;
+  /** Share identical GETs in flight at the same moment (coalesce.ts); on unless false. */
+  coalesce?: boolean;
 }
 
 /** Wired by the graph at start (not read from the environment): the hooks every vendor client shares. */
@@ -65,6 +68,8 @@ export interface UpstreamObserver {
   breaker?(event: { provider: Provider; open: boolean }): void;
   /** A call failed for good (after its retries). */
   failure?(event: { provider: Provider; endpoint: string; error: UpstreamError }): void;
+  /** A call joined an identical one in flight instead of going upstream (coalesce.ts). */
+  coalesced?(event: { provider: Provider; endpoint: string }): void;
 }
 
 export interface UpstreamGate {
@@ -122,6 +127,7 @@ export class HttpClient {
   readonly credential: string;
   /** Requests sent, retries included. */
   requestCount = 0;
+  private readonly inFlight: InFlightCalls | null;
 
   constructor(private readonly options: HttpClientOptions) {
     const base = new URL(options.baseUrl);
@@ -131,6 +137,7 @@ export class HttpClient {
       .update(JSON.stringify([options.provider, options.baseUrl, Object.entries(options.headers).sort()]))
       .digest('base64url')
       .slice(0, 16);
+    this.inFlight = options.coalesce === false ? null : new InFlightCalls();
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher =
       options.dispatcher ??
@@ -161,9 +168,14 @@ export class HttpClient {
     return this.breaker?.state === CircuitState.Open;
   }
 
+  /** Calls that joined an identical call in flight instead of going upstream. */
+  get coalescedCount(): number {
+    return this.inFlight?.joined ?? 0;
+  }
+
   async get<T>(request: GetRequest<T>): Promise<T> {
     try {
-      return await this.getWithRetries(request);
+      return await (this.inFlight ? this.getShared(this.inFlight, request) : this.getWithRetries(request));
     } catch (error) {
       if (error instanceof UpstreamError) {
         this.options.observer?.failure?.({ provider: this.options.provider, endpoint: request.endpoint, error });
@@ -174,6 +186,19 @@ export class HttpClient {
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private getShared<T>(inFlight: InFlightCalls, request: GetRequest<T>): Promise<T> {
+    const { provider, observer } = this.options;
+    const url = this.buildUrl(request);
+    const deadlineAt = currentRequestScope()?.deadlineAt ?? Number.POSITIVE_INFINITY;
+    return inFlight.run(`${this.credential} ${url.href}`, request.schema, () => this.getWithRetries(request), {
+      provider,
+      deadlineAt,
+      deadlineError: () => deadlineError({ provider, method: 'GET', url: sanitize(url) }),
+      onJoin: () => observer?.coalesced?.({ provider, endpoint: request.endpoint }),
+      callAlone: () => this.getWithRetries(request),
+    });
   }
 
   private async getWithRetries<T>(request: GetRequest<T>): Promise<T> {

@@ -13,7 +13,7 @@ import { createSymblAdapter } from './symbl/adapter.js';
 export function createAdapters(config: AppConfig, runtime: UpstreamRuntime = { store: createMemoryStore() }): Map<Provider, ProviderAdapter> {
   const { providers } = config;
   // Adapters receive the runtime hooks inside their http settings; every HttpClient spreads them into its options.
-  const http = { ...config.http, ...runtime };
+  const http = { ...config.http, ...runtime, coalesce: config.performance.coalesceUpstream };
   const adapters = new Map<Provider, ProviderAdapter>();
   if (providers.FLASHBACK) adapters.set('FLASHBACK', createFlashbackAdapter(providers.FLASHBACK, http));
   if (providers.CHATBASE) adapters.set('CHATBASE', createChatbaseAdapter(providers.CHATBASE, http));
