@@ -171,6 +171,10 @@ describe('finding messages and people again: bad ids and failures', () => {
       globalId('Message', ['SYMBL', '..', null, null, 'm1']),
       globalId('Message', ['SYMBL', 'a/b', null, null, 'm1']),
       globalId('Member', ['SYMBL', '..', null, null, 'sender', 'm1']),
+      globalId('Member', ['SYMBL', '..', null, null, 'member', ['id', 'p1']]),
+      globalId('Creator', ['SYMBL', '..', null, null]),
+      globalId('Conversation', ['SYMBL', '..', null, null]),
+      globalId('Conversation', ['SYMBL', '.', 1, null]),
       globalId('Message', ['MOVEWORKS_CONVERSATIONS', 'conv_..', null, null, 'msg_1']),
       globalId('Message', ['MOVEWORKS_CONVERSATIONS', '..', null, null, 'msg_1']),
     ];

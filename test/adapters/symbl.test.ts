@@ -306,8 +306,16 @@ describe('Symbl adapter: look-ups by id', () => {
 
   it('an id with reserved characters is path-encoded and simply not found', async () => {
     const session = adapter.openSession();
-    expect(await session.loadConversation({ providerId: '../conversations?x=1#', createdAtMs: null, hint: null })).toBeNull();
-    expect(symbl.emulator.requestLog[0]?.path).toBe('/v1/conversations/..%2Fconversations%3Fx%3D1%23');
+    expect(await session.loadConversation({ providerId: '..conversations?x=1#', createdAtMs: null, hint: null })).toBeNull();
+    expect(symbl.emulator.requestLog[0]?.path).toBe('/v1/conversations/..conversations%3Fx%3D1%23');
+  });
+
+  it('an id that cannot be one path segment (a slash, a dot-segment) is not found without a request', async () => {
+    const session = adapter.openSession();
+    for (const providerId of ['../conversations', '..', '.', 'a/b']) {
+      expect(await session.loadConversation({ providerId, createdAtMs: null, hint: null })).toBeNull();
+    }
+    expect(symbl.emulator.requestLog).toEqual([]);
   });
 
   it('one failing id fails alone; the rest of the batch resolves', async () => {

@@ -122,7 +122,8 @@ export function createSymblAdapter(config: SymblConfig, http: HttpSettings, opti
           checkOrder: checkNewestFirst,
         });
       },
-      loadConversation: (key) => conversationsById.load(key.providerId),
+      // The id goes into `GET /conversations/{id}`: one that cannot be a path segment cannot exist.
+      loadConversation: async (key) => (isPathSegmentId(key.providerId) ? conversationsById.load(key.providerId) : null),
       keyOf: (conversation) => ({
         providerId: conversation.providerId,
         createdAtMs: conversation.createdAt.getTime(),
