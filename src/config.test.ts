@@ -39,6 +39,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the scan and count settings, with defaults, and refuses bad ones', () => {
+    expect(loadConfig({}).scans).toEqual({ moveworksConversationsLimit: 20_000, indexTtlMs: 120_000, countTtlMs: 60_000 });
+    expect(loadConfig({ MOVEWORKS_CONVERSATIONS_SCAN_LIMIT: '500', SCAN_INDEX_TTL_MS: '5000', COUNT_TTL_MS: '0' }).scans).toEqual({
+      moveworksConversationsLimit: 500,
+      indexTtlMs: 5_000,
+      countTtlMs: 0,
+    });
+    expect(() => loadConfig({ MOVEWORKS_CONVERSATIONS_SCAN_LIMIT: 'lots', SCAN_INDEX_TTL_MS: '10' })).toThrow(
+      /MOVEWORKS_CONVERSATIONS_SCAN_LIMIT must be an integer from 100 to 1000000[\s\S]*SCAN_INDEX_TTL_MS must be an integer from 1000 to 3600000/,
+    );
+  });
+
   it('asks for chatbot ids when Chatbase is on', () => {
     expect(() => loadConfig({ CHATBASE_BASE_URL: 'https://www.chatbase.co/api/v1', CHATBASE_API_KEY: 'k' })).toThrow(/CHATBASE_CHATBOT_IDS/);
   });

@@ -58,6 +58,16 @@ export interface RequestLimits {
   upstreamCallBudget: number;
 }
 
+/** Scan indexes (backward over Moveworks Conversations) and probed counts, shared through the store. */
+export interface ScanSettings {
+  /** Conversations one Moveworks Conversations scan may index (per archived state); beyond, backward and totalCount are refused. */
+  moveworksConversationsLimit: number;
+  /** How long a completed scan index is reused (and how long a partial one waits to be continued). */
+  indexTtlMs: number;
+  /** How long a probed count is reused; 0: never cached. */
+  countTtlMs: number;
+}
+
 export interface AppConfig {
   port: number;
   providers: ProviderConfigs;
@@ -73,6 +83,7 @@ export interface AppConfig {
   persistedOperations: PersistedOperationsConfig;
   federation: FederationConfig;
   performance: PerformanceConfig;
+  scans: ScanSettings;
 }
 
 /** Throughput settings (issue #12). */
@@ -86,6 +97,12 @@ export interface FederationConfig {
   /** Most representations one `_entities` call may carry; more is BAD_USER_INPUT before any vendor call. */
   maxEntityRepresentations: number;
 }
+
+export const DEFAULT_SCAN_SETTINGS: ScanSettings = {
+  moveworksConversationsLimit: 20_000,
+  indexTtlMs: 120_000,
+  countTtlMs: 60_000,
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -201,6 +218,11 @@ export function loadConfig(env: Env): AppConfig {
     },
     performance: {
       coalesceUpstream: flag('UPSTREAM_COALESCE', true),
+    },
+    scans: {
+      moveworksConversationsLimit: integer('MOVEWORKS_CONVERSATIONS_SCAN_LIMIT', DEFAULT_SCAN_SETTINGS.moveworksConversationsLimit, 100, 1_000_000),
+      indexTtlMs: integer('SCAN_INDEX_TTL_MS', DEFAULT_SCAN_SETTINGS.indexTtlMs, 1_000, 3_600_000),
+      countTtlMs: integer('COUNT_TTL_MS', DEFAULT_SCAN_SETTINGS.countTtlMs, 0, 3_600_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -6,6 +6,8 @@ import type { Provider } from './domain.js';
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   UNSUPPORTED_PAGINATION: 'UNSUPPORTED_PAGINATION',
+  /** A scan a backward page or count needs did not finish within this request; it continues on the next one. */
+  SCAN_IN_PROGRESS: 'SCAN_IN_PROGRESS',
   PROVIDER_NOT_CONFIGURED: 'PROVIDER_NOT_CONFIGURED',
   UPSTREAM_BAD_REQUEST: 'UPSTREAM_BAD_REQUEST',
   UPSTREAM_AUTH_FAILED: 'UPSTREAM_AUTH_FAILED',

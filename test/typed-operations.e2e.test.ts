@@ -25,7 +25,7 @@ describe('the example operations (typed documents from codegen)', () => {
     expect(response.errors).toBeUndefined();
     const connection = response.data!.conversations;
     expect(connection.incompleteProviders).toEqual([]);
-    expect(connection.totalCount).toBeNull();
+    expect(connection.totalCount).toBeGreaterThanOrEqual(5 * 250);
     expect(new Set(connection.edges.map((edge) => edge.node.provider)).size).toBe(5);
     for (const { node } of connection.edges) expect(node.details.__typename).toBe(DETAILS_TYPENAME[node.provider]);
     const times = connection.edges.map((edge) => Date.parse(edge.node.createdAt));

@@ -1,3 +1,4 @@
+import { probeEnd } from './counting.js';
 import type { OrderedStream, Position, StreamChunk, StreamItem } from './provider.js';
 
 /**
@@ -67,32 +68,9 @@ export function createOffsetStream<T>(source: OffsetSource<T>): OrderedStream<T>
     return (await source.fetch({ offset: 0, limit: 1 })).total;
   };
 
-  /**
-   * Finds the end of a list whose total the vendor does not report: reads blocks of `END_PROBE_BLOCK`
-   * items, galloping (blocks 0, 1, 2, 4, …) until one is short, then bisecting when it was empty.
-   * A list of N items costs at most about 2·log2(N / block) + 3 requests (3 for 270 items, 9 for 1,000).
-   */
-  const findEnd = async (): Promise<number> => {
-    const block = END_PROBE_BLOCK;
-    const filled = async (index: number): Promise<number> =>
-      (await source.fetch({ offset: index * block, limit: block })).items.length;
-    let lastFull = -1;
-    let firstEmpty = -1;
-    for (let index = 0; firstEmpty < 0; index = index === 0 ? 1 : index * 2) {
-      const count = await filled(index);
-      if (count === block) lastFull = index;
-      else if (count > 0) return index * block + count;
-      else firstEmpty = index;
-    }
-    while (firstEmpty - lastFull > 1) {
-      const middle = Math.floor((lastFull + firstEmpty) / 2);
-      const count = await filled(middle);
-      if (count === block) lastFull = middle;
-      else if (count > 0) return middle * block + count;
-      else firstEmpty = middle;
-    }
-    return (lastFull + 1) * block;
-  };
+  /** The end of a list whose total the vendor does not report: block probes (see probeEnd for the cost). */
+  const findEnd = (): Promise<number> =>
+    probeEnd(async (window) => (await source.fetch(window)).items, END_PROBE_BLOCK);
 
   return {
     isPosition: isOffsetPosition,

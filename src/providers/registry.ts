@@ -16,11 +16,11 @@ export function createAdapters(config: AppConfig, runtime: UpstreamRuntime = { s
   const http = { ...config.http, ...runtime, coalesce: config.performance.coalesceUpstream };
   const adapters = new Map<Provider, ProviderAdapter>();
   if (providers.FLASHBACK) adapters.set('FLASHBACK', createFlashbackAdapter(providers.FLASHBACK, http));
-  if (providers.CHATBASE) adapters.set('CHATBASE', createChatbaseAdapter(providers.CHATBASE, http));
+  if (providers.CHATBASE) adapters.set('CHATBASE', createChatbaseAdapter(providers.CHATBASE, http, config.scans));
   if (providers.MOVEWORKS_DATA) adapters.set('MOVEWORKS_DATA', createMoveworksDataAdapter(providers.MOVEWORKS_DATA, http));
-  if (providers.SYMBL) adapters.set('SYMBL', createSymblAdapter(providers.SYMBL, http));
+  if (providers.SYMBL) adapters.set('SYMBL', createSymblAdapter(providers.SYMBL, http, {}, config.scans));
   if (providers.MOVEWORKS_CONVERSATIONS) {
-    adapters.set('MOVEWORKS_CONVERSATIONS', createMoveworksConversationsAdapter(providers.MOVEWORKS_CONVERSATIONS, http));
+    adapters.set('MOVEWORKS_CONVERSATIONS', createMoveworksConversationsAdapter(providers.MOVEWORKS_CONVERSATIONS, http, config.scans));
   }
   return adapters;
 }

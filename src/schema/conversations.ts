@@ -5,7 +5,7 @@ import { PROVIDERS, type Conversation } from '../domain.js';
 import { bindingOf } from '../connection/cursor.js';
 import { parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
 import { compareNewestFirst, type MergeInput } from '../connection/merge.js';
-import { ErrorCode, badUserInput, unsupportedPagination } from '../errors.js';
+import { ErrorCode, badUserInput, isUpstreamError, unsupportedPagination } from '../errors.js';
 import { builder } from './builder.js';
 import { ConversationNode } from './conversation.js';
 import { ConversationFilterInput, toDomainFilter } from './filter.js';
@@ -55,6 +55,9 @@ builder.queryField('conversations', (t) =>
           tolerateFailures: true,
         });
         const path = responsePathAsArray(info.path);
+        // A vendor that cannot serve this direction at all (a scan index over its limit) fails the field, as the check above does.
+        const refusal = connection.failures.find((failure) => isUpstreamError(failure.error) && failure.error.facts.code === ErrorCode.UNSUPPORTED_PAGINATION);
+        if (refusal) throw upstreamGraphQLError(refusal.error, refusal.key as Provider, path);
         const errors = connection.failures.map((failure) => upstreamGraphQLError(failure.error, failure.key as Provider, path));
         if (inputs.length > 0 && connection.failures.length === inputs.length) {
           // Nothing answered: the field fails as a whole; the client retries with the same arguments.
@@ -88,7 +91,9 @@ builder.queryField('conversations', (t) =>
       fields: (t) => ({
         totalCount: t.int({
           nullable: true,
-          description: 'Conversations matching the filter across the chosen providers; null when any of them cannot count.',
+          description:
+            'Conversations matching the filter across the chosen providers, computed only when asked (see the README for its upstream cost per vendor); ' +
+            'null when any of them fails to count, which `errors` then names.',
           resolve: (connection) => (connection as unknown as ConversationPage).totalCount(),
         }),
         incompleteProviders: t.field({

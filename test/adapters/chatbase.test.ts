@@ -161,6 +161,11 @@ describe('Chatbase adapter: conversations', () => {
           );
           expect(backward.requests[0]).toBeLessThanOrEqual(endFinding + pageBound);
           expect(Math.max(0, ...backward.requests.slice(1))).toBeLessThanOrEqual(pageBound);
+
+          // A count: the same end probes per chatbot; an exact createdAt range reads the blocks at its two ends.
+          const before = chatbase.emulator.requestLog.length;
+          expect(await adapter.openSession().conversations(filter).count()).toBe(expected.length);
+          expect(chatbase.emulator.requestLog.length - before).toBeLessThanOrEqual(endFinding + 2 * chatbots.length);
         },
       ),
       { seed: 42, numRuns: 25 },
@@ -228,10 +233,10 @@ describe('Chatbase adapter: conversations', () => {
     expect(chatbase.emulator.requestLog).toEqual([]);
   });
 
-  it('has no total count and recognises its own positions', async () => {
+  it('counts although Chatbase reports no total, and recognises its own positions', async () => {
     const stream = session.conversations(EMPTY_FILTER);
-    expect(await stream.count()).toBeNull();
-    expect(adapter.capabilities).toEqual({ backward: true, totalCount: false, messages: true });
+    expect(await stream.count()).toBe(expectedKeys(EMPTY_FILTER).length);
+    expect(adapter.capabilities).toEqual({ backward: true, totalCount: true, messages: true });
     const chunk = await stream.forward(null, 3);
     expect(stream.isPosition(chunk.next)).toBe(true);
     expect(stream.isPosition(5)).toBe(false);

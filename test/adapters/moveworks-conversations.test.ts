@@ -211,17 +211,6 @@ describe('conversations, forward', () => {
     expect(mw.emulator.requestLog.every((entry) => new URLSearchParams(entry.search).get('limit') === '100')).toBe(true);
   });
 
-  it('does not page backward, and says so in its capabilities', () => {
-    expect(adapter.capabilities).toEqual({ backward: false, totalCount: false, messages: true });
-    const session = adapter.openSession();
-    expect(session.conversations(EMPTY_FILTER).backward).toBeUndefined();
-    expect(session.conversations({ ...EMPTY_FILTER, moveworksConversations: { archived: true } }).backward).toBeUndefined();
-  });
-
-  it('answers totalCount null', async () => {
-    expect(await adapter.openSession().conversations(EMPTY_FILTER).count()).toBeNull();
-  });
-
   it('maps the vendor fields, title and archived kept; no people', async () => {
     const session = adapter.openSession();
     const { items } = await walkForward(session.conversations(EMPTY_FILTER), [100]);
@@ -245,6 +234,135 @@ describe('conversations, forward', () => {
     expect(await session.creator(conversation)).toBeNull();
     expect(await session.members(conversation)).toEqual([]);
     expect(session.keyOf(conversation)).toEqual({ providerId: titled.conversation_id, createdAtMs: Date.parse(titled.created_at), hint: null });
+  });
+});
+
+describe('conversations, backward and counts (scan index)', () => {
+  const instant = fc.integer({ min: 0, max: 259 }).map((index) => new Date(mw.conversations[index]?.created_at ?? ANCHOR));
+  const filterArbitrary: fc.Arbitrary<ConversationFilter> = fc
+    .record({
+      archived: fc.constantFrom<boolean | null | undefined>(undefined, null, true, false),
+      from: fc.option(instant),
+      to: fc.option(instant),
+    })
+    .map(({ archived, from, to }) => ({
+      ...EMPTY_FILTER,
+      createdAt: from || to ? { from, to } : null,
+      moveworksConversations: archived === undefined ? null : { archived },
+    }));
+
+  /** Upstream pages of the scans an index needs: per state, until updated_at falls below `from`. */
+  function indexScanPages(filter: ConversationFilter): number {
+    const archived = filter.moveworksConversations?.archived ?? null;
+    const from = filter.createdAt?.from?.getTime() ?? null;
+    const states = archived === null ? [false, true] : [archived];
+    let pages = 0;
+    for (const state of states) {
+      const list = mw.conversations
+        .filter((c) => c.archived === state)
+        .sort((a, b) => (a.updated_at !== b.updated_at ? (a.updated_at < b.updated_at ? 1 : -1) : a.conversation_id < b.conversation_id ? 1 : -1));
+      const total = Math.max(1, Math.ceil(list.length / 100));
+      let read = total;
+      if (from !== null) {
+        for (let page = 0; page < total; page += 1) {
+          const last = list[Math.min(list.length, (page + 1) * 100) - 1];
+          if (last && Date.parse(last.updated_at) < from) {
+            read = page + 1;
+            break;
+          }
+        }
+      }
+      pages += read;
+    }
+    return pages;
+  }
+
+  /** Walks backward like a client: every page a new request (session), its cursor round-tripped through JSON. */
+  async function walkBack(target: ProviderAdapter, filter: ConversationFilter, sizes: number[]): Promise<{ ids: string[]; perPage: number[] }> {
+    const reversed: string[] = [];
+    const perPage: number[] = [];
+    let position: Position | null = null;
+    for (let page = 0; page < 1000; page += 1) {
+      const before = requests();
+      const stream = target.openSession().conversations(filter);
+      const chunk = await stream.backward!(position, sizes[page % sizes.length] as number);
+      perPage.push(requests() - before);
+      reversed.push(...chunk.items.map((entry) => entry.item.providerId));
+      position = JSON.parse(JSON.stringify(chunk.next)) as Position;
+      if (!chunk.hasMore) return { ids: reversed.reverse(), perPage };
+    }
+    throw new Error('walk did not end');
+  }
+
+  it('pages backward to exactly the forward list, reversed: one scan for the first page, nothing after', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }), filterArbitrary, async (sizes, filter) => {
+        const fresh = adapterWith({});
+        try {
+          const { ids, perPage } = await walkBack(fresh, filter, sizes);
+          expect(ids).toEqual(expected(filter).map((c) => c.conversation_id));
+          const empty = filter.createdAt?.from && filter.createdAt.to && filter.createdAt.from >= filter.createdAt.to;
+          expect(perPage[0]).toBe(empty ? 0 : indexScanPages(filter));
+          expect(perPage.slice(1).every((cost) => cost === 0)).toBe(true);
+        } finally {
+          await fresh.close();
+        }
+      }),
+      { seed: 43, numRuns: 25 },
+    );
+  });
+
+  it('counts exactly, from the same index (no call once it is built)', async () => {
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        mw.emulator.clearLog();
+        expect(await adapter.openSession().conversations(filter).count()).toBe(expected(filter).length);
+        const built = requests();
+        expect(await adapter.openSession().conversations(filter).count()).toBe(expected(filter).length);
+        expect(requests()).toBe(built);
+      }),
+      { seed: 44, numRuns: 20 },
+    );
+  });
+
+  it('keeps cursors valid across directions: forward positions page backward, backward positions page forward', async () => {
+    const all = expected(EMPTY_FILTER).map((c) => c.conversation_id);
+    const forwardPage = await adapter.openSession().conversations(EMPTY_FILTER).forward(null, 120);
+    for (const index of [0, 17, 99, 119]) {
+      const edge = forwardPage.items[index]!;
+      const back = await adapter.openSession().conversations(EMPTY_FILTER).backward!(JSON.parse(JSON.stringify(edge.before)) as Position, 30);
+      expect(back.items.map((entry) => entry.item.providerId)).toEqual(all.slice(Math.max(0, index - 30), index).reverse());
+      const backAfter = await adapter.openSession().conversations(EMPTY_FILTER).backward!(JSON.parse(JSON.stringify(edge.after)) as Position, 5);
+      expect(backAfter.items.map((entry) => entry.item.providerId)).toEqual(all.slice(Math.max(0, index + 1 - 5), index + 1).reverse());
+    }
+    const backwardPage = await adapter.openSession().conversations(EMPTY_FILTER).backward!(null, 200);
+    // Walk order is reversed: items[i] is all[all.length - 1 - i].
+    for (const index of [0, 1, 58, 150, 199]) {
+      const edge = backwardPage.items[index]!;
+      const at = all.length - 1 - index;
+      expect(edge.item.providerId).toBe(all[at]);
+      const before = requests();
+      const onward = await walkForwardFrom(JSON.parse(JSON.stringify(edge.after)) as Position, 40);
+      expect(onward).toEqual(all.slice(at + 1));
+      const fromBefore = await adapter.openSession().conversations(EMPTY_FILTER).forward(JSON.parse(JSON.stringify(edge.before)) as Position, 3);
+      expect(fromBefore.items.map((entry) => entry.item.providerId)).toEqual(all.slice(at, at + 3));
+      expect(requests() - before).toBeGreaterThan(0);
+    }
+  });
+
+  async function walkForwardFrom(start: Position, size: number): Promise<string[]> {
+    const ids: string[] = [];
+    let position: Position = start;
+    for (;;) {
+      const chunk = await adapter.openSession().conversations(EMPTY_FILTER).forward(position, size);
+      ids.push(...chunk.items.map((entry) => entry.item.providerId));
+      position = JSON.parse(JSON.stringify(chunk.next)) as Position;
+      if (!chunk.hasMore) return ids;
+    }
+  }
+
+  it('says so in its capabilities', () => {
+    expect(adapter.capabilities).toEqual({ backward: true, totalCount: true, messages: true });
   });
 });
 

@@ -83,9 +83,20 @@ describe('Symbl adapter: conversations', () => {
     }
   });
 
-  it('count() is null: Symbl reports no total', async () => {
-    expect(await adapter.openSession().conversations(EMPTY_FILTER).count()).toBeNull();
-    expect(adapter.capabilities).toEqual({ backward: true, totalCount: false, messages: true });
+  it('counts although Symbl reports no total: block probes of the filtered list, then the cache', async () => {
+    expect(adapter.capabilities).toEqual({ backward: true, totalCount: true, messages: true });
+    const fresh = createSymblAdapter({ baseUrl: symbl.env.SYMBL_BASE_URL as string, token: symbl.token }, HTTP, { now: () => NOW.getTime() });
+    try {
+      symbl.emulator.clearLog();
+      expect(await fresh.openSession().conversations(EMPTY_FILTER).count()).toBe(expectedIds(EMPTY_FILTER).length);
+      // 260 conversations: blocks 0 and 1 are full, block 2 is short.
+      expect(listRequests().map((query) => [query.get('offset'), query.get('limit')])).toEqual([['0', '100'], ['100', '100'], ['200', '100']]);
+      symbl.emulator.clearLog();
+      expect(await fresh.openSession().conversations(EMPTY_FILTER).count()).toBe(expectedIds(EMPTY_FILTER).length);
+      expect(listRequests()).toHaveLength(0);
+    } finally {
+      await fresh.close();
+    }
   });
 
   const march = filterWith({ createdAt: { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-04-01T00:00:00Z') } });
@@ -187,6 +198,11 @@ describe('Symbl adapter: conversations', () => {
         // Backward from the end: end finding (<= 2*ceil(log2(n / 100)) + 3 block probes, n <= 260), then one per chunk.
         expect(listRequests().length).toBeLessThanOrEqual(backward.calls + 2 * Math.ceil(Math.log2(symbl.data.length / END_PROBE_BLOCK)) + 3);
         for (const query of listRequests()) expect(query.get('startTime')).not.toBeNull();
+
+        symbl.emulator.clearLog();
+        expect(await adapter.openSession().conversations(input).count()).toBe(expected.length);
+        // A count: the end probes when the whole filter is pushed down, one read of 1,000 when part is local only.
+        expect(listRequests().length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(symbl.data.length / END_PROBE_BLOCK)) + 3);
       }),
       { seed: 42, numRuns: 25 },
     );

@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
-import type { ChatbaseConfig, HttpSettings } from '../../config.js';
+import { DEFAULT_SCAN_SETTINGS, type ChatbaseConfig, type HttpSettings, type ScanSettings } from '../../config.js';
 import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
 import { ErrorCode, UpstreamError, isUpstreamError } from '../../errors.js';
+import { countKeptRun, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf, type FetchWindow } from '../counting.js';
 import { createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
 import type { ConversationKey, OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { ChatbaseClient } from './client.js';
@@ -22,8 +23,15 @@ import { CHATBASE_MAX_PAGE_SIZE, planPages, sliceWindow } from './pages.js';
  * - The order relied on is newest `created_at` first; every fetched run of
  *   pages is checked, and a violation is an UPSTREAM_ORDER_VIOLATION error
  *   rather than a mis-ordered page.
- * - `totalCount` is null: the vendor does not count.
+ * - `totalCount`: the vendor does not count. Per chatbot, the end of its
+ *   filtered list is found by block probes (`probeEnd`: 3 requests for
+ *   90–270 conversations, ≤ 2·log2(N/100) + 3), and an exact `createdAt`
+ *   range is counted from the first and last blocks (`countKeptRun`: the
+ *   probes' own blocks, unless a refined day edge holds more than 100).
+ *   Counts are cached in the shared store for `COUNT_TTL_MS`.
  */
+
+type CountCache = ReturnType<typeof createCountCache>;
 
 /** Throws when conversations are not newest first (equal timestamps are fine). */
 export function assertNewestFirst(items: readonly Conversation[]): void {
@@ -64,11 +72,24 @@ function chatbotStream(
   chatbotId: string,
   query: ChatbaseQuery,
   refine: ConversationFilter['createdAt'],
+  counts: CountCache,
 ): OrderedStream<Conversation> {
+  const keep = refine ? (conversation: Conversation) => createdAtInRange(conversation.createdAt, refine) : null;
+  const countKey = storeKey('count', 'CHATBASE', client.credential, {
+    chatbotId,
+    query: { ...query },
+    refine: refine ? { from: refine.from?.getTime() ?? null, to: refine.to?.getTime() ?? null } : null,
+  });
   return createOffsetStream<Conversation>({
     reportsTotal: false,
     fetch: async (window) => ({ items: await fetchWindow(client, chatbotId, query, window), total: null }),
-    ...(refine ? { keep: (conversation: Conversation) => createdAtInRange(conversation.createdAt, refine) } : {}),
+    count: () =>
+      counts(countKey, async () => {
+        const read: FetchWindow<Conversation> = memoizeWindows((window) => fetchWindow(client, chatbotId, query, window));
+        const end = await probeEnd(read, CHATBASE_MAX_PAGE_SIZE);
+        return keep ? countKeptRun(read, end, keep, CHATBASE_MAX_PAGE_SIZE) : end;
+      }),
+    ...(keep ? { keep } : {}),
     checkOrder: assertNewestFirst,
   });
 }
@@ -144,7 +165,7 @@ async function loadBatch(
   });
 }
 
-function openSession(client: ChatbaseClient, chatbotIds: readonly string[]): ProviderSession {
+function openSession(client: ChatbaseClient, chatbotIds: readonly string[], counts: CountCache): ProviderSession {
   const conversationLoader = new DataLoader<ConversationKey, Conversation | null, string>(
     (keys) => loadBatch(client, chatbotIds, keys),
     { cacheKeyFn: (key) => JSON.stringify([key.providerId, key.createdAtMs, key.hint]) },
@@ -155,7 +176,7 @@ function openSession(client: ChatbaseClient, chatbotIds: readonly string[]): Pro
       const plan = translateFilter(filter, chatbotIds);
       if (plan.empty) return createListStream<Conversation>([]);
       return mergeStreams(
-        plan.chatbotIds.map((chatbotId) => ({ key: chatbotId, stream: chatbotStream(client, chatbotId, plan.query, plan.refine) })),
+        plan.chatbotIds.map((chatbotId) => ({ key: chatbotId, stream: chatbotStream(client, chatbotId, plan.query, plan.refine, counts) })),
         compareNewestFirst,
       );
     },
@@ -179,13 +200,14 @@ function openSession(client: ChatbaseClient, chatbotIds: readonly string[]): Pro
   };
 }
 
-export function createChatbaseAdapter(config: ChatbaseConfig, http: HttpSettings): ProviderAdapter {
+export function createChatbaseAdapter(config: ChatbaseConfig, http: HttpSettings, scans: ScanSettings = DEFAULT_SCAN_SETTINGS): ProviderAdapter {
   const client = new ChatbaseClient(config, http);
   const chatbotIds = [...config.chatbotIds];
+  const counts = createCountCache(storeOf(http), scans.countTtlMs);
   return {
     provider: 'CHATBASE',
-    capabilities: { backward: true, totalCount: false, messages: true },
-    openSession: () => openSession(client, chatbotIds),
+    capabilities: { backward: true, totalCount: true, messages: true },
+    openSession: () => openSession(client, chatbotIds, counts),
     close: () => client.close(),
   };
 }

@@ -46,6 +46,11 @@ export class ChatbaseClient {
     return this.http.get({ endpoint: '/get-conversations', path: '/get-conversations', query: { ...query }, schema: listSchema });
   }
 
+  /** Digest of the credential headers (HttpClient.credential): keys shared-store entries, never the secret. */
+  get credential(): string {
+    return this.http.credential;
+  }
+
   /** Requests sent so far, retries included. */
   get requestCount(): number {
     return this.http.requestCount;

@@ -1,9 +1,11 @@
 import DataLoader from 'dataloader';
-import type { HttpSettings, MoveworksConversationsConfig } from '../../config.js';
+import { DEFAULT_SCAN_SETTINGS, type HttpSettings, type MoveworksConversationsConfig, type ScanSettings } from '../../config.js';
 import type { Conversation } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
-import type { ConversationKey, OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
+import { currentRequestScope } from '../../request-scope.js';
+import { storeKey, storeOf } from '../counting.js';
+import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession } from '../provider.js';
 import {
   MOVEWORKS_CONVERSATIONS_MAX_LIMIT,
   MoveworksConversationsClient,
@@ -14,6 +16,7 @@ import {
 import { inCreatedRange, planScan, type MoveworksScanPlan } from './filter.js';
 import { toConversation, toMessage } from './mapper.js';
 import { createMessageStream, loadAllPages, type Placed } from './messages.js';
+import { IndexView, ScanIndex, createScanMemory, type ScanScope } from './scan-index.js';
 import { createEmptyScanStream, createWatermarkStream } from './watermark.js';
 
 /**
@@ -21,9 +24,12 @@ import { createEmptyScanStream, createWatermarkStream } from './watermark.js';
  * ordered by `updated_at`; the graph wants `createdAt`. See watermark.ts for
  * the merge by watermark and its cost, messages.ts for the messages.
  *
- * - conversations: forward only (`capabilities.backward = false`); totalCount
- *   null (the vendor reports no count). Upstream pages are always limit 100
- *   and cached per request by (archived, cursor).
+ * - conversations forward: the watermark merge, live. Upstream pages are
+ *   always limit 100 and cached per request by (archived, cursor).
+ * - conversations backward and totalCount: cut from a scan index per
+ *   archived state (scan-index.ts), shared through the store and reused for
+ *   SCAN_INDEX_TTL_MS. Cost: a cold index is one scan, ⌈N/100⌉ requests per
+ *   archived state (fewer with `createdAt.from`); then 0 per page or count.
  * - loadConversation: no look-up by id in the contract. The global id
  *   carries the creation instant; one batched scan per archived state stops
  *   once `updated_at` falls below the oldest pending key's creation instant
@@ -59,8 +65,12 @@ const messageKey = (wire: MoveworksMessageWire) => ({ ms: Date.parse(wire.create
 export function createMoveworksConversationsAdapter(
   config: MoveworksConversationsConfig,
   http: HttpSettings,
+  scans: ScanSettings = DEFAULT_SCAN_SETTINGS,
+  scope: () => ScanScope | undefined = currentRequestScope,
 ): ProviderAdapter {
   const client = new MoveworksConversationsClient(config, http);
+  const store = storeOf(http);
+  const scanMemory = createScanMemory();
 
   const openSession = (): ProviderSession => {
     /** Upstream conversation pages of this request, by archived state and cursor (limit always 100). */
@@ -76,14 +86,49 @@ export function createMoveworksConversationsAdapter(
       { cacheKeyFn: (key) => JSON.stringify([key.archived, key.cursor]) },
     );
 
-    const scan = (archived: boolean, plan: MoveworksScanPlan): OrderedStream<MoveworksConversationWire> =>
-       createWatermarkStream<MoveworksConversationWire>({
+    const scan = (archived: boolean, plan: MoveworksScanPlan): OrderedStream<MoveworksConversationWire> => {
+      const keep = (wire: MoveworksConversationWire): boolean => inCreatedRange(Date.parse(wire.created_at), plan.createdAt);
+      const forward = createWatermarkStream<MoveworksConversationWire>({
         fetchPage: (cursor) => pages.load({ archived, cursor }),
         facts: conversationFacts,
-        keep: (wire) => inCreatedRange(Date.parse(wire.created_at), plan.createdAt),
+        keep,
         stopBelowMs: plan.stopBelowMs,
         orderViolation: orderViolation('conversations'),
       });
+      const index = new ScanIndex(
+        {
+          archived,
+          fetchPage: (cursor) => pages.load({ archived, cursor }),
+          stopBelowMs: plan.stopBelowMs,
+          orderViolation: orderViolation('conversations'),
+        },
+        {
+          store,
+          // The scan depends on the state and on `from` only; `to` is cut locally from the same index.
+          key: storeKey('scan', PROVIDER, client.credential, { archived, from: plan.stopBelowMs }),
+          limit: scans.moveworksConversationsLimit,
+          ttlMs: scans.indexTtlMs,
+          scope,
+        },
+        scanMemory,
+      );
+      let view: Promise<IndexView> | null = null;
+      const loadView = (): Promise<IndexView> => {
+        if (!view) {
+          view = index.load().then((loaded) => new IndexView(loaded, keep));
+          // A scan that stopped (deadline, budget, vendor failure) is tried again on the next call.
+          view.catch(() => {
+            view = null;
+          });
+        }
+        return view;
+      };
+      return {
+        ...forward,
+        backward: async (end: Position | null, count: number) => (await loadView()).backward(end, count),
+        count: async () => (await loadView()).count,
+      };
+    };
 
     /**
      * Batched look-up by id. Cost: per archived state, the pages until
@@ -204,7 +249,7 @@ export function createMoveworksConversationsAdapter(
 
   return {
     provider: PROVIDER,
-    capabilities: { backward: false, totalCount: false, messages: true },
+    capabilities: { backward: true, totalCount: true, messages: true },
     openSession,
     close: () => client.close(),
   };

@@ -98,6 +98,11 @@ export class MoveworksConversationsClient {
     return { items: body.messages, nextCursor: body.metadata?.next_cursor ?? null };
   }
 
+  /** Digest of the credential headers (HttpClient.credential): keys shared-store entries, never the secret. */
+  get credential(): string {
+    return this.http.credential;
+  }
+
   /** Requests sent so far, retries included. */
   get requestCount(): number {
     return this.http.requestCount;

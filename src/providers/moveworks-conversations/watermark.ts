@@ -264,12 +264,13 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
   };
 }
 
-/** A stream with nothing in it (an empty createdAt range): no upstream call. */
+/** A stream with nothing in it (an empty createdAt range): no upstream call, in either direction. */
 export function createEmptyScanStream<T>(): OrderedStream<T> {
   const end: Position = { c: null, k: null, end: true };
   return {
     isPosition: isScanPosition,
     count: async () => 0,
     forward: async () => ({ items: [], next: end, hasMore: false }),
+    backward: async () => ({ items: [], next: end, hasMore: false }),
   };
 }

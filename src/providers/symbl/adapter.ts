@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
-import type { HttpSettings, SymblConfig } from '../../config.js';
-import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
+import { DEFAULT_SCAN_SETTINGS, type HttpSettings, type ScanSettings, type SymblConfig } from '../../config.js';
+import type { Conversation, ConversationFilter, JsonValue, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
+import { countKeptAll, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf } from '../counting.js';
+import { END_PROBE_BLOCK, createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { isPathSegmentId } from '../path-segment.js';
 import { SymblClient } from './client.js';
@@ -20,7 +21,14 @@ import { toConversation, toMessage, toPerson } from './mapper.js';
  * a cursor: one request per chunk. Backward from the end (`last` without
  * `before`): the vendor reports no total, so the end is found by galloping
  * and bisecting over blocks of 100 (createOffsetStream) — 3 requests for 260
- * matching conversations — then one request for the chunk. totalCount: null.
+ * matching conversations — then one request for the chunk.
+ *
+ * totalCount: the vendor does not count. When the whole filter is pushed
+ * down, the count is the end of the filtered list, found by the same block
+ * probes (≤ 2·log2(N/100) + 3 requests). When part of it is only applied
+ * locally (`nameContains`, metadata beyond two selectors), the whole pushed-
+ * down list is read in blocks of COUNT_READ_BLOCK: ⌈(N + 1) / 1000⌉ requests.
+ * Counts are cached in the shared store for `COUNT_TTL_MS`.
  *
  * Look-ups by id: `GET /conversations/{id}` per distinct id (deduplicated by
  * the loader, primed by list pages), at most `concurrency` in flight per
@@ -37,6 +45,9 @@ export interface SymblAdapterOptions {
 }
 
 export const SYMBL_DEFAULT_CONCURRENCY = 8;
+
+/** Block of a full read when counting a filter refined locally (the vendor accepts up to 65,536 per request). */
+export const COUNT_READ_BLOCK = 1000;
 
 /** Throws when the vendor breaks the order the stream relies on (startTime non-increasing). */
 export function checkNewestFirst(items: Conversation[]): void {
@@ -81,8 +92,14 @@ function settle<T>(limit: Limiter, keys: readonly string[], load: (key: string) 
   );
 }
 
-export function createSymblAdapter(config: SymblConfig, http: HttpSettings, options: SymblAdapterOptions = {}): ProviderAdapter {
+export function createSymblAdapter(
+  config: SymblConfig,
+  http: HttpSettings,
+  options: SymblAdapterOptions = {},
+  scans: ScanSettings = DEFAULT_SCAN_SETTINGS,
+): ProviderAdapter {
   const client = new SymblClient(config, http);
+  const counts = createCountCache(storeOf(http), scans.countTtlMs);
   const concurrency = options.concurrency ?? SYMBL_DEFAULT_CONCURRENCY;
   const now = options.now ?? Date.now;
 
@@ -110,6 +127,13 @@ export function createSymblAdapter(config: SymblConfig, http: HttpSettings, opti
       conversations(filter: ConversationFilter): OrderedStream<Conversation> {
         const plan = planSymblQuery(filter, now());
         if (plan.empty) return createListStream<Conversation>([]);
+        const keep = plan.keep;
+        const refinedLocally = plan.localOnly.length > 0 && keep !== null;
+        const countKey = storeKey('count', 'SYMBL', client.credential, {
+          params: { ...plan.params },
+          // The local-only parts, canonical: what the pushed-down list is refined by.
+          local: refinedLocally ? JSON.parse(JSON.stringify({ filter: filter.symbl, createdAt: filter.createdAt })) as JsonValue : null,
+        });
         return createOffsetStream<Conversation>({
           reportsTotal: false,
           fetch: async (window) => {
@@ -117,7 +141,11 @@ export function createSymblAdapter(config: SymblConfig, http: HttpSettings, opti
             for (const conversation of items) conversationsById.prime(conversation.providerId, conversation);
             return { items, total: null };
           },
-          count: async () => null,
+          count: () =>
+            counts(countKey, async () => {
+              const read = memoizeWindows((window: OffsetWindow) => fetchWindow(client, plan.params, window));
+              return refinedLocally ? countKeptAll(read, keep, COUNT_READ_BLOCK) : probeEnd(read, END_PROBE_BLOCK);
+            }),
           ...(plan.keep ? { keep: plan.keep } : {}),
           checkOrder: checkNewestFirst,
         });
@@ -145,7 +173,7 @@ export function createSymblAdapter(config: SymblConfig, http: HttpSettings, opti
 
   return {
     provider: 'SYMBL',
-    capabilities: { backward: true, totalCount: false, messages: true },
+    capabilities: { backward: true, totalCount: true, messages: true },
     openSession,
     close: () => client.close(),
   };

@@ -92,6 +92,11 @@ export class SymblClient {
     });
   }
 
+  /** Digest of the credential headers (HttpClient.credential): keys shared-store entries, never the secret. */
+  get credential(): string {
+    return this.http.credential;
+  }
+
   /** Requests sent so far, retries included. */
   get requestCount(): number {
     return this.http.requestCount;
