@@ -127,6 +127,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     schema,
     context: ({ request }) => createContext(config, codec, adapters, request),
     maskedErrors: true,
+    logging: observability.yogaLogger,
     graphiql: profile.graphiql && { title: 'Conversations graph', defaultQuery: DEMO_QUERY },
     cors: profile.cors,
     renderGraphiQL,

@@ -7,7 +7,9 @@ import type { GraphContext } from '../context.js';
 import type { Provider } from '../domain.js';
 import type { UpstreamObserver } from '../providers/http.js';
 import { configuredProviders } from '../config.js';
-import { createLogger, type Logger } from './logger.js';
+import { currentRequestScope } from '../request-scope.js';
+import { createLogger, yogaLogger, type Logger } from './logger.js';
+import type { YogaLogger } from 'graphql-yoga';
 import { createMetrics } from './metrics.js';
 import { useReadinessProbe, type ServiceState } from './probes.js';
 import { failureLogObserver, useRequestLog } from './request-log.js';
@@ -25,6 +27,8 @@ export interface ObservabilityOptions {
 /** Logs, metrics, traces and the state the probes report: one set per graph. */
 export interface Observability {
   logger: Logger;
+  /** For Yoga's `logging` option. */
+  yogaLogger: YogaLogger;
   state: ServiceState;
   registry: Registry;
   /** Every vendor client reports here; fans out to metrics, logs, traces and the probe state. */
@@ -49,6 +53,7 @@ export function createObservability(config: AppConfig, options: ObservabilityOpt
   const observer = fanOut([metrics.observer, failureLogObserver(logger), stateObserver, ...(tracing ? [tracing.observer] : [])]);
   return {
     logger,
+    yogaLogger: yogaLogger(logger, () => currentRequestScope()?.requestId),
     state,
     registry: metrics.registry,
     observer,

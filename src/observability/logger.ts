@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import type { YogaLogger } from 'graphql-yoga';
 import type { OperationsConfig } from './settings.js';
 
 export type { Logger };
@@ -26,4 +27,20 @@ export function createLogger(operations: Pick<OperationsConfig, 'logLevel' | 'lo
     },
     stream,
   );
+}
+
+/**
+ * Yoga's own messages (an unexpected resolver error before it is masked as "Unexpected error.") as JSON
+ * lines of the same log, with the request id when the error surfaced inside a request.
+ */
+export function yogaLogger(logger: Logger, requestId: () => string | undefined): YogaLogger {
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]): void => {
+      if (!logger.isLevelEnabled(level)) return;
+      const error = args.find((arg): arg is Error => arg instanceof Error);
+      const text = args.filter((arg) => typeof arg === 'string').join(' ');
+      logger[level]({ requestId: requestId() ?? null, ...(error ? { err: error } : {}) }, text || error?.message || 'graphql-yoga');
+    };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

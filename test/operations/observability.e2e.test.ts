@@ -145,6 +145,11 @@ describe('metrics, logs and traces over HTTP', () => {
     }
   });
 
+  it("writes Yoga's own error messages (an unexpected error before masking) as JSON lines with the error", () => {
+    graph.graph.observability.yogaLogger.error(new Error('resolver exploded'));
+    expect(log.lines.at(-1)).toMatchObject({ level: 'error', msg: 'resolver exploded', err: { type: 'Error', message: 'resolver exploded' } });
+  });
+
   it('traces the operation and each vendor attempt under it (provider, endpoint, status, attempt)', async () => {
     spans.reset();
     graph.emulators.emulators.SYMBL?.injectFault({ kind: 'status503', count: 1 });
