@@ -43,6 +43,9 @@ describe('a drain (what SIGTERM starts)', () => {
   });
 
   it('turns /ready to 503 at once, answers the request in flight, then frees the port', async () => {
+    // HOST chose the address.
+    expect(running.server.address()).toMatchObject({ address: '127.0.0.1' });
+    expect(running.url).toBe(`http://127.0.0.1:${running.port}/graphql`);
     const base = running.url.replace(/\/graphql$/, '');
     const ready = await request(`${base}/ready`);
     expect(ready.statusCode).toBe(200);
