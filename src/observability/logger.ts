@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 import type { YogaLogger } from 'graphql-yoga';
 import type { OperationsConfig } from './settings.js';
 
@@ -15,7 +16,9 @@ export function createLogger(operations: Pick<OperationsConfig, 'logLevel' | 'lo
   // exit flush, which hung the process on SIGTERM.
   const stream =
     destination ??
-    (operations.logFormat === 'pretty' ? pretty({ colorize: Boolean(process.stdout.isTTY), sync: true }) : pino.destination({ dest: 1, sync: true }));
+    (operations.logFormat === 'pretty'
+      ? (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty)({ colorize: Boolean(process.stdout.isTTY), sync: true })
+      : pino.destination({ dest: 1, sync: true }));
   return pino(
     {
       level: operations.logLevel,

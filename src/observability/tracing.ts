@@ -1,8 +1,10 @@
+import { createRequire } from 'node:module';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type TextMapGetter, type Tracer } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type * as OtelCore from '@opentelemetry/core';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as OtelResources from '@opentelemetry/resources';
+import type * as OtelSdk from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -37,6 +39,12 @@ const headerGetter: TextMapGetter<Headers> = {
  */
 export function createTracing(operations: Pick<OperationsConfig, 'otlpTracesUrl' | 'serviceName'>, exporter?: SpanExporter): Tracing | null {
   if (!exporter && !operations.otlpTracesUrl) return null;
+  // Loaded only when tracing is on: the SDK and the exporter cost start-up time a graph without tracing should not pay.
+  const load = createRequire(import.meta.url);
+  const { W3CTraceContextPropagator } = load('@opentelemetry/core') as typeof OtelCore;
+  const { OTLPTraceExporter } = load('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
+  const { resourceFromAttributes } = load('@opentelemetry/resources') as typeof OtelResources;
+  const { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } = load('@opentelemetry/sdk-trace-base') as typeof OtelSdk;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: operations.serviceName }),
     spanProcessors: [exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: operations.otlpTracesUrl }))],
