@@ -332,7 +332,11 @@ function figures(run: Measured, responseBytes: number): TargetFigures {
 
 // ---------------------------------------------------------------- scenarios
 
-const sendToGraph = async (body: GraphQLBody): Promise<GraphQLAnswer> => JSON.parse((await once(graphRequest(body))).text) as GraphQLAnswer;
+const sendTo =
+  (origin: string) =>
+  async (body: GraphQLBody): Promise<GraphQLAnswer> =>
+    JSON.parse((await once(graphRequest(body, origin))).text) as GraphQLAnswer;
+const sendToGraph = sendTo(graph.origin);
 
 interface Planned {
   id: string;
@@ -342,10 +346,12 @@ interface Planned {
   upstreamUrls: string[];
   graphBytes: number;
   passThroughBytes: number;
+  /** The same scenario prepared against the compared graph (its own cursors), when there is one. */
+  comparedGraph: Request | null;
 }
 
 /** One request through the graph, to record its upstream GETs; the pass-through is then planned with the same GETs. */
-async function plan(id: string, name: string, body: GraphQLBody): Promise<Planned> {
+async function plan(id: string, name: string, body: GraphQLBody, comparedBody: GraphQLBody | null): Promise<Planned> {
   await control('reset', {});
   const probe = await once(graphRequest(body));
   const answer = JSON.parse(probe.text) as GraphQLAnswer;
@@ -363,6 +369,7 @@ async function plan(id: string, name: string, body: GraphQLBody): Promise<Planne
     upstreamUrls: urls,
     graphBytes: Buffer.byteLength(probe.text),
     passThroughBytes: Buffer.byteLength(passProbe.text),
+    comparedGraph: compared && comparedBody ? graphRequest(comparedBody, compared.origin) : null,
   };
 }
 
@@ -386,7 +393,7 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
   const graphWarm = await load(planned.graph, settings.connections, { seconds: settings.warmupSeconds });
   const passWarm = await load(planned.passThrough, settings.connections, { seconds: settings.warmupSeconds });
   const amountFor = (warm: autocannon.Result): number => Math.max(settings.connections * 5, Math.round((warm.requests.total / settings.warmupSeconds) * perRound));
-  const comparedRequest = compared ? graphRequest(JSON.parse(planned.graph.body as string) as GraphQLBody, compared.origin) : null;
+  const comparedRequest = planned.comparedGraph;
   const comparedWarm = comparedRequest ? await load(comparedRequest, settings.connections, { seconds: settings.warmupSeconds }) : null;
   const comparedBytes = comparedRequest ? Buffer.byteLength((await once(comparedRequest)).text) : Number.NaN;
   const graphRuns: Measured[] = [];
@@ -553,7 +560,8 @@ let coalescingResult: CoalescingResult | null = null;
 try {
   for (const scenario of settings.scenarios) {
     const body = await scenario.prepare(sendToGraph);
-    const planned = await plan(scenario.id, scenario.name, body);
+    const comparedBody = compared ? await scenario.prepare(sendTo(compared.origin)) : null;
+    const planned = await plan(scenario.id, scenario.name, body, comparedBody);
     const result = await throughput(planned);
     throughputResults.push(result);
     console.log(
