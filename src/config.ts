@@ -68,6 +68,24 @@ export interface ScanSettings {
   countTtlMs: number;
 }
 
+/** State that replicas share: in Redis when `REDIS_URL` is set, else per process. */
+export interface SharedStateConfig {
+  /** `redis://` or `rediss://` URL; null keeps every piece of state in this process. */
+  redisUrl: string | null;
+  /** Prefix of every key, so several deployments can share one Redis. */
+  keyPrefix: string;
+  /** Bound on every Redis call; past it the call falls back to per-process state. */
+  commandTimeoutMs: number;
+}
+
+/** Our own limit on calls to each vendor, per credential (shared by replicas when Redis is on). */
+export interface RateLimitConfig {
+  /** Requests per second by vendor; a vendor without an entry is not limited by the graph. */
+  perSecond: Partial<Record<Provider, number>>;
+  /** How long a call may wait for its turn before it fails with `UPSTREAM_RATE_LIMITED`. */
+  queueMs: number;
+}
+
 export interface AppConfig {
   port: number;
   providers: ProviderConfigs;
@@ -84,6 +102,8 @@ export interface AppConfig {
   federation: FederationConfig;
   performance: PerformanceConfig;
   scans: ScanSettings;
+  sharedState: SharedStateConfig;
+  rateLimits: RateLimitConfig;
 }
 
 /** Throughput settings (issue #12). */
@@ -224,9 +244,49 @@ export function loadConfig(env: Env): AppConfig {
       indexTtlMs: integer('SCAN_INDEX_TTL_MS', DEFAULT_SCAN_SETTINGS.indexTtlMs, 1_000, 3_600_000),
       countTtlMs: integer('COUNT_TTL_MS', DEFAULT_SCAN_SETTINGS.countTtlMs, 0, 3_600_000),
     },
+    sharedState: {
+      redisUrl: redisUrl(read('REDIS_URL'), problems),
+      keyPrefix: read('REDIS_KEY_PREFIX') ?? 'conversations-graph:',
+      commandTimeoutMs: integer('REDIS_TIMEOUT_MS', 250, 10, 10_000),
+    },
+    rateLimits: {
+      perSecond: rateLimits(read, problems),
+      queueMs: integer('UPSTREAM_RATE_LIMIT_QUEUE_MS', 1_000, 0, 60_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function redisUrl(value: string | undefined, problems: string[]): string | null {
+  if (value === undefined) return null;
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') return value;
+  } catch {
+    // reported below
+  }
+  problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  return null;
+}
+
+const RATE_LIMITED_PROVIDERS: Provider[] = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'];
+
+/** `<VENDOR>_RATE_LIMIT`: requests per second, fractions allowed (0.5 is one request every 2 s). */
+function rateLimits(read: (name: string) => string | undefined, problems: string[]): Partial<Record<Provider, number>> {
+  const limits: Partial<Record<Provider, number>> = {};
+  for (const provider of RATE_LIMITED_PROVIDERS) {
+    const name = `${provider}_RATE_LIMIT`;
+    const value = read(name);
+    if (value === undefined) continue;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 100_000) {
+      problems.push(`${name} must be a number of requests per second above 0 and at most 100000, got "${value}"`);
+      continue;
+    }
+    limits[provider] = parsed;
+  }
+  return limits;
 }
 
 export function configuredProviders(config: AppConfig): Provider[] {

@@ -58,6 +58,8 @@ export interface RequestLogEntry {
   endpoint: string;
   status: number;
   fault: FaultKind | null;
+  /** Epoch ms the request arrived (rate-limit tests count requests per window). */
+  at: number;
 }
 
 export interface EmulatorRoute {
@@ -198,8 +200,9 @@ export class Emulator {
     }
     const basePath = this.definition.basePath;
     const method = req.method ?? 'GET';
+    const at = Date.now();
     const log = (endpoint: string, status: number, fault: FaultKind | null): void => {
-      this.requestLog.push({ method, path: url.pathname, search: url.search.slice(1), endpoint, status, fault });
+      this.requestLog.push({ method, path: url.pathname, search: url.search.slice(1), endpoint, status, fault, at });
     };
     if (!url.pathname.startsWith(basePath + '/') && url.pathname !== basePath) {
       log('unknown', 404, null);

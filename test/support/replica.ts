@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import type { GraphQLResponse } from './graph.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** One replica of the graph: `src/main.ts` in its own process, over real HTTP. */
+export interface Replica {
+  url: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves when the output (from now on) matches `pattern`. */
+  waitFor(pattern: RegExp): Promise<void>;
+  query<TData = Record<string, unknown>>(document: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
+  stop(): Promise<void>;
+}
+
+/** Starts `npm start`'s entry point with `env` (and PORT=0), resolving once it serves. */
+export async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const watchers = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    output += chunk.toString();
+    for (const watcher of [...watchers]) watcher();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const waitFor = (pattern: RegExp, from = output.length): Promise<RegExpExecArray> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const match = pattern.exec(output.slice(from));
+        if (match) {
+          watchers.delete(check);
+          child.off('exit', onExit);
+          resolve(match);
+        }
+      };
+      const onExit = (code: number | null): void => {
+        watchers.delete(check);
+        reject(new Error(`replica exited (${code}) before printing ${pattern}:\n${output}`));
+      };
+      child.once('exit', onExit);
+      watchers.add(check);
+      check();
+    });
+  const listening = await waitFor(/:(\d+)\/graphql/, 0);
+  const url = `http://127.0.0.1:${listening[1]}/graphql`;
+  return {
+    url,
+    output: () => output,
+    waitFor: async (pattern) => {
+      await waitFor(pattern);
+    },
+    async query<TData>(document: string, variables?: Record<string, unknown>) {
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify({ query: document, variables }),
+      });
+      return (await response.body.json()) as GraphQLResponse<TData>;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
