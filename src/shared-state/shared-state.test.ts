@@ -45,6 +45,36 @@ async function outcome(promise: Promise<void>): Promise<'sent' | string> {
   }
 }
 
+describe('configuration', () => {
+  it('keeps everything in the process by default, with no vendor limited', () => {
+    const config = loadConfig({});
+    expect(config.sharedState).toEqual({ redisUrl: null, keyPrefix: 'conversations-graph:', commandTimeoutMs: 250 });
+    expect(config.rateLimits).toEqual({ perSecond: {}, queueMs: 1_000 });
+  });
+
+  it('reads REDIS_URL and <VENDOR>_RATE_LIMIT (fractions allowed)', () => {
+    const config = loadConfig({ REDIS_URL: 'rediss://user:secret@redis.internal:6380/2', SYMBL_RATE_LIMIT: '0.5', MOVEWORKS_CONVERSATIONS_RATE_LIMIT: '20' });
+    expect(config.sharedState.redisUrl).toBe('rediss://user:secret@redis.internal:6380/2');
+    expect(config.rateLimits.perSecond).toEqual({ SYMBL: 0.5, MOVEWORKS_CONVERSATIONS: 20 });
+  });
+
+  it('lists every bad value, and never echoes a Redis URL (it may hold a password)', () => {
+    let problems: string[] = [];
+    try {
+      loadConfig({ REDIS_URL: 'http://user:secret@redis', FLASHBACK_RATE_LIMIT: '0', CHATBASE_RATE_LIMIT: 'fast', REDIS_TIMEOUT_MS: '1' });
+    } catch (error) {
+      problems = (error as { problems: string[] }).problems;
+    }
+    expect(problems).toEqual([
+      'REDIS_URL must be a redis:// or rediss:// URL',
+      'REDIS_TIMEOUT_MS must be an integer from 10 to 10000, got "1"',
+      'FLASHBACK_RATE_LIMIT must be a number of requests per second above 0 and at most 100000, got "0"',
+      'CHATBASE_RATE_LIMIT must be a number of requests per second above 0 and at most 100000, got "fast"',
+    ]);
+    expect(problems.join('\n')).not.toContain('secret');
+  });
+});
+
 describe('the per-process gate (no REDIS_URL)', () => {
   it('keeps <VENDOR>_RATE_LIMIT in this process and answers UPSTREAM_RATE_LIMITED after a short queue', async () => {
     const state = createSharedState(configWith({ FLASHBACK_RATE_LIMIT: '5', UPSTREAM_RATE_LIMIT_QUEUE_MS: '0' }));
