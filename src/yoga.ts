@@ -10,15 +10,17 @@ import { createObservability, type Observability } from './observability/index.j
 import { profileOptions } from './observability/profile.js';
 import { persistedOperationPlugins } from './persisted-operations.js';
 import { createAdapters } from './providers/registry.js';
-import { createMemoryStore } from './shared-state/store.js';
 import { runInRequestScope } from './request-scope.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
+import { createSharedState, type SharedState } from './shared-state/shared-state.js';
 
 export interface Graph {
   yoga: YogaServerInstance<Record<string, unknown>, GraphContext>;
   adapters: ReadonlyMap<Provider, ProviderAdapter>;
   observability: Observability;
+  /** Rate limits, pauses and caches: per process, or shared with the other replicas through Redis. */
+  sharedState: SharedState;
   close(): Promise<void>;
 }
 
@@ -120,7 +122,9 @@ const reportLimit = {
 /** The Yoga instance over the configured providers; no process globals, so tests can run it in-process. */
 export function createGraph(config: AppConfig, options: GraphOptions = {}): Graph {
   const observability = options.observability ?? createObservability(config);
-  const adapters = options.adapters ?? createAdapters(config, { store: createMemoryStore(), observer: observability.observer });
+  const sharedState = createSharedState(config, { logger: observability.logger });
+  const adapters =
+    options.adapters ?? createAdapters(config, { gate: sharedState.gate, store: sharedState.store, observer: observability.observer });
   const profile = profileOptions(config.operations);
   const codec = createCursorCodec(config.cursorSecret);
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
@@ -157,8 +161,10 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     yoga,
     adapters,
     observability,
+    sharedState,
     async close() {
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+      await sharedState.close();
       await observability.close();
     },
   };

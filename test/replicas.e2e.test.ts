@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../src/domain.js';
-import { startEmulators, type EmulatorSet } from '../src/emulators/index.js';
+import { startEmulatorProcess, type EmulatorProcess } from './support/emulator-process.js';
 import { TEST_HTTP_ENV, type GraphQLResponse } from './support/graph.js';
 import { redisAvailable, startRedis, type RedisServer } from './support/redis.js';
 import { startReplica, type Replica } from './support/replica.js';
@@ -37,13 +37,13 @@ const key = (node: Node): string => `${node.provider}/${node.providerId}`;
 
 describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
   let redis: RedisServer;
-  let emulators: EmulatorSet;
+  let emulators: EmulatorProcess;
   let replicas: Replica[] = [];
   /** Every conversation of every vendor, in order, as one replica walks them alone. */
   let reference: string[];
 
   beforeAll(async () => {
-    [redis, emulators] = await Promise.all([startRedis(), startEmulators({ anchor: new Date('2026-11-01T00:00:00Z') })]);
+    [redis, emulators] = await Promise.all([startRedis(), startEmulatorProcess()]);
     const env = {
       ...TEST_HTTP_ENV,
       ...emulators.env,
@@ -59,7 +59,7 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
-    await Promise.all([emulators?.close(), redis?.stop()]);
+    await Promise.all([emulators?.stop(), redis?.stop()]);
   });
 
   interface Walk {
@@ -93,7 +93,7 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
   });
 
   it('keeps every answer correct when Redis is killed mid-walk, and both replicas reconnect by themselves', async () => {
-    const away = replicas.map((replica) => replica.waitFor(/Shared state: Redis at .* is unavailable/));
+    const away = replicas.map((replica) => replica.waitFor(/Shared state: Redis at .* is unavailable/, replica.output().length));
     const killedAt = 3;
     const result = await walk(
       (page) => replicas[page % 2]!,
@@ -106,7 +106,7 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
     expect(result.keys).toEqual(reference);
     await Promise.all(away);
 
-    const back = replicas.map((replica) => replica.waitFor(/reachable again/));
+    const back = replicas.map((replica) => replica.waitFor(/reachable again/, replica.output().length));
     await redis.restart();
     await Promise.all(back);
     const page = await replicas[1]!.query<Page>(PAGE, { first: 5 });
@@ -114,45 +114,91 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
     expect(page.data?.conversations.edges.map((edge) => key(edge.node))).toEqual(reference.slice(0, 5));
   });
 
-  it(`never sends Flashback more than its shared ${FLASHBACK_LIMIT} requests per second, however hard both replicas are pushed`, async () => {
-    const flashback = emulators.emulators.FLASHBACK!;
-    flashback.clearLog();
-    const seconds = 3;
-    const loopsPerReplica = 8;
+  interface Load {
+    /** Arrival instants (epoch ms) of the Flashback requests the emulator saw. */
+    arrivals: number[];
+    elapsedMs: number;
+    /** `<replica>:<ok or error code>` → answers. */
+    answers: Record<string, number>;
+  }
+
+  /** `loopsPerReplica` clients per replica, each asking for a Flashback-only page again as soon as it has an answer. */
+  async function load(seconds: number, loopsPerReplica: number): Promise<Load> {
+    await emulators.reset();
     const started = Date.now();
     const end = started + seconds * 1_000;
-    const outcomes: Array<{ replica: number; outcome: string }> = [];
+    const outcomes: string[] = [];
     await Promise.all(
       replicas.flatMap((replica, index) =>
         Array.from({ length: loopsPerReplica }, async () => {
           while (Date.now() < end) {
             const response = await replica.query<Page>(PAGE, { first: 5, providers: ['FLASHBACK'] });
             const code = response.errors?.[0]?.extensions?.code;
-            outcomes.push({ replica: index, outcome: typeof code === 'string' ? code : 'ok' });
+            outcomes.push(`${index}:${typeof code === 'string' ? code : 'ok'}`);
           }
         }),
       ),
     );
-    const arrivals = flashback.requestLog.map((entry) => entry.at).sort((a, b) => a - b);
-    let busiestSecond = 0;
+    const elapsedMs = Date.now() - started;
+    const arrivals = (await emulators.log('FLASHBACK')).map((entry) => entry.at).sort((a, b) => a - b);
+    return { arrivals, elapsedMs, answers: countBy(outcomes) };
+  }
+
+  /** The most arrivals in any half-open window of `windowMs`. */
+  function busiest(arrivals: number[], windowMs: number): number {
+    let most = 0;
+    let last = 0;
     for (let first = 0; first < arrivals.length; first += 1) {
-      let last = first;
-      while (last < arrivals.length && arrivals[last]! < arrivals[first]! + 1_000) last += 1;
-      busiestSecond = Math.max(busiestSecond, last - first);
+      while (last < arrivals.length && arrivals[last]! < arrivals[first]! + windowMs) last += 1;
+      most = Math.max(most, last - first);
     }
-    const elapsedSeconds = (Date.now() - started) / 1_000;
+    return most;
+  }
+
+  function report(label: string, result: Load): void {
+    const windows = [1, 2, 3].map((seconds) => `${seconds} s: ${busiest(result.arrivals, seconds * 1_000)}`).join(', ');
     console.log(
-      `replicas: ${arrivals.length} Flashback requests in ${elapsedSeconds.toFixed(1)} s (limit ${FLASHBACK_LIMIT}/s); busiest 1 s window ${busiestSecond}; ` +
-        `answers ${JSON.stringify(countBy(outcomes.map((entry) => `${entry.replica}:${entry.outcome}`)))}`,
+      `${label}: ${result.arrivals.length} Flashback requests in ${(result.elapsedMs / 1_000).toFixed(1)} s ` +
+        `(limit ${FLASHBACK_LIMIT}/s); busiest windows ${windows}; answers ${JSON.stringify(result.answers)}`,
     );
-    // Tolerance: the gate spaces the calls' starts on Redis's clock; a call may reach the vendor a few ms late, so a
-    // window drawn between two bursts can catch one late call of the earlier burst.
-    expect(busiestSecond).toBeLessThanOrEqual(FLASHBACK_LIMIT + 1);
-    expect(arrivals.length).toBeLessThanOrEqual(FLASHBACK_LIMIT * Math.ceil(elapsedSeconds));
-    // The budget is used, not starved, and both replicas got their share of it.
-    expect(arrivals.length).toBeGreaterThanOrEqual(FLASHBACK_LIMIT * seconds);
-    expect(new Set(outcomes.map((entry) => entry.outcome))).toEqual(new Set(['ok', 'UPSTREAM_RATE_LIMITED']));
-    for (const replica of [0, 1]) expect(outcomes.some((entry) => entry.replica === replica && entry.outcome === 'ok')).toBe(true);
+  }
+
+  /**
+   * The stated tolerance. The gate lets at most R calls start in any 1 s window of Redis's clock (the in-process
+   * tests of the gate check that to the millisecond). The emulator stamps a request later: after the replica's
+   * event loop gets to it, it crosses loopback and the emulator's event loop reads it. On this 2-core machine,
+   * shared by several agents at a load average around 12, those delays differ by several hundred ms from one
+   * request to the next. As long as they differ by less than a second, a window of k seconds at the vendor holds
+   * at most the calls started in k + 1 seconds: k·R + R. Measured: see the `shared budget:` line this test prints.
+   */
+  const TOLERANCE = FLASHBACK_LIMIT;
+  const WINDOWS = [1, 2, 3];
+
+  it(`never sends Flashback more than its shared ${FLASHBACK_LIMIT} requests per second, however hard both replicas are pushed`, async () => {
+    const result = await load(3, 8);
+    report('shared budget', result);
+    for (const seconds of WINDOWS) {
+      expect(busiest(result.arrivals, seconds * 1_000)).toBeLessThanOrEqual(seconds * FLASHBACK_LIMIT + TOLERANCE);
+    }
+    // The budget is used, not starved, and both replicas got their share of it; the rest answered a coded error.
+    expect(result.arrivals.length).toBeGreaterThanOrEqual(FLASHBACK_LIMIT * 3);
+    expect(Object.keys(result.answers).sort()).toEqual(['0:UPSTREAM_RATE_LIMITED', '0:ok', '1:UPSTREAM_RATE_LIMITED', '1:ok']);
+  });
+
+  it('while Redis is away, each replica keeps the limit on its own, so the same load sends about twice as much', async () => {
+    const away = replicas.map((replica) => replica.waitFor(/is unavailable/, replica.output().length));
+    await redis.kill();
+    await Promise.all(away);
+    const result = await load(3, 8);
+    report('per-replica budgets', result);
+    for (const seconds of WINDOWS) {
+      expect(busiest(result.arrivals, seconds * 1_000)).toBeLessThanOrEqual(2 * (seconds * FLASHBACK_LIMIT + TOLERANCE));
+    }
+    // The assertion of the shared budget above would fail here: it is the shared budget that holds the total down.
+    expect(busiest(result.arrivals, 3_000)).toBeGreaterThan(3 * FLASHBACK_LIMIT + TOLERANCE);
+    expect(result.answers['0:ok']).toBeGreaterThan(0);
+    expect(result.answers['1:ok']).toBeGreaterThan(0);
+    expect(Object.keys(result.answers).filter((answer) => !/:(ok|UPSTREAM_RATE_LIMITED)$/.test(answer))).toEqual([]);
   });
 });
 

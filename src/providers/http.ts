@@ -228,11 +228,12 @@ export class HttpClient {
             code: ErrorCode.UPSTREAM_CIRCUIT_OPEN,
           });
         }
+        // Every replica holds back for a vendor's Retry-After, whether or not this call is retried.
+        if (error instanceof UpstreamError && error.facts.retryAfter !== undefined && this.options.gate) {
+          await this.options.gate.pause({ provider, credential: this.credential, seconds: error.facts.retryAfter });
+        }
         if (!(error instanceof UpstreamError) || !RETRYABLE_CODES.has(error.facts.code) || attempt >= retry.maxAttempts) throw error;
         const retryAfter = error.facts.retryAfter;
-        if (retryAfter !== undefined && this.options.gate) {
-          await this.options.gate.pause({ provider, credential: this.credential, seconds: retryAfter });
-        }
         const exponential = retry.baseDelayMs * 2 ** (attempt - 1);
         const delayMs = Math.min(retryAfter !== undefined ? retryAfter * 1000 : exponential, retry.maxDelayMs);
         // A retry that could only start after the deadline is not worth its wait: answer now with this failure.

@@ -10,8 +10,8 @@ export interface Replica {
   url: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
-  /** Resolves when the output (from now on) matches `pattern`. */
-  waitFor(pattern: RegExp): Promise<void>;
+  /** Resolves when the output after offset `since` (default: all of it) matches `pattern`. */
+  waitFor(pattern: RegExp, since?: number): Promise<void>;
   query<TData = Record<string, unknown>>(document: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
   stop(): Promise<void>;
 }
@@ -31,7 +31,7 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const waitFor = (pattern: RegExp, from = output.length): Promise<RegExpExecArray> =>
+  const waitFor = (pattern: RegExp, from: number): Promise<RegExpExecArray> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         const match = pattern.exec(output.slice(from));
@@ -54,8 +54,8 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
   return {
     url,
     output: () => output,
-    waitFor: async (pattern) => {
-      await waitFor(pattern);
+    waitFor: async (pattern, since = 0) => {
+      await waitFor(pattern, since);
     },
     async query<TData>(document: string, variables?: Record<string, unknown>) {
       const response = await request(url, {
