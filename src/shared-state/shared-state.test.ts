@@ -1,10 +1,12 @@
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../config.js';
 import type { Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
 import { redisAvailable, startRedis, type RedisServer } from '../../test/support/redis.js';
 import { createSharedState, type SharedState } from './shared-state.js';
+import { registerSharedStateMetrics } from './metrics.js';
 import type { SharedStateLogger } from './redis-link.js';
 
 const NO_DEADLINE = Number.POSITIVE_INFINITY;
@@ -190,9 +192,15 @@ describe.runIf(redisAvailable())('shared state in a real redis-server', () => {
     const call = { provider: 'FLASHBACK' as Provider, credential: 'c', deadlineAt: NO_DEADLINE };
     await a.state.gate.acquire(call);
 
+    const registry = new Registry();
+    registerSharedStateMetrics(registry, a.state);
+    const gauge = async (): Promise<string> => (await registry.metrics()).split('\n').filter((line) => line.startsWith('shared_state_')).join(', ');
+    expect(await gauge()).toBe('shared_state_fallback 0, shared_state_fallbacks_total 0');
+
     await redis.kill();
     await nextSwitch(a.state, true);
     expect(a.lines.filter((line) => line.includes('unavailable'))).toHaveLength(1);
+    expect(await gauge()).toBe('shared_state_fallback 1, shared_state_fallbacks_total 1');
     // Answers keep coming, from this process: its own cache, its own count (1 of 3 already spent).
     const started = Date.now();
     expect(await a.state.store.get('mine')).toBe('kept by a');
@@ -204,6 +212,7 @@ describe.runIf(redisAvailable())('shared state in a real redis-server', () => {
     await redis.restart();
     await nextSwitch(a.state, false);
     expect(a.lines.at(-1)).toContain('reachable again');
+    expect(await gauge()).toBe('shared_state_fallback 0, shared_state_fallbacks_total 1');
     await a.state.store.set('after', 'shared again', 60_000);
     const b = await replica('crash:');
     expect(await b.state.store.get('after')).toBe('shared again');
