@@ -13,6 +13,7 @@ import { createAdapters } from './providers/registry.js';
 import { runInRequestScope } from './request-scope.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
+import { registerSharedStateMetrics } from './shared-state/metrics.js';
 import { createSharedState, type SharedState } from './shared-state/shared-state.js';
 
 export interface Graph {
@@ -123,6 +124,7 @@ const reportLimit = {
 export function createGraph(config: AppConfig, options: GraphOptions = {}): Graph {
   const observability = options.observability ?? createObservability(config);
   const sharedState = createSharedState(config, { logger: observability.logger });
+  registerSharedStateMetrics(observability.registry, sharedState);
   const adapters =
     options.adapters ?? createAdapters(config, { gate: sharedState.gate, store: sharedState.store, observer: observability.observer });
   const profile = profileOptions(config.operations);

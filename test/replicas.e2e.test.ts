@@ -105,10 +105,12 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
     expect(result.errors).toEqual([]);
     expect(result.keys).toEqual(reference);
     await Promise.all(away);
+    for (const replica of replicas) expect(await replica.metrics()).toMatch(/^shared_state_fallback 1$/m);
 
     const back = replicas.map((replica) => replica.waitFor(/reachable again/, replica.output().length));
     await redis.restart();
     await Promise.all(back);
+    for (const replica of replicas) expect(await replica.metrics()).toMatch(/^shared_state_fallback 0$/m);
     const page = await replicas[1]!.query<Page>(PAGE, { first: 5 });
     expect(page.errors).toBeUndefined();
     expect(page.data?.conversations.edges.map((edge) => key(edge.node))).toEqual(reference.slice(0, 5));
@@ -122,7 +124,10 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
     answers: Record<string, number>;
   }
 
-  /** `loopsPerReplica` clients per replica, each asking for a Flashback-only page again as soon as it has an answer. */
+  /**
+   * `loopsPerReplica` clients per replica, each asking for a Flashback-only page again as soon as it has an answer.
+   * Each client asks for its own page size: identical calls in flight would share one upstream call (coalescing).
+   */
   async function load(seconds: number, loopsPerReplica: number): Promise<Load> {
     await emulators.reset();
     const started = Date.now();
@@ -130,9 +135,10 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
     const outcomes: string[] = [];
     await Promise.all(
       replicas.flatMap((replica, index) =>
-        Array.from({ length: loopsPerReplica }, async () => {
+        Array.from({ length: loopsPerReplica }, async (_, loop) => {
+          const first = 1 + index * loopsPerReplica + loop;
           while (Date.now() < end) {
-            const response = await replica.query<Page>(PAGE, { first: 5, providers: ['FLASHBACK'] });
+            const response = await replica.query<Page>(PAGE, { first, providers: ['FLASHBACK'] });
             const code = response.errors?.[0]?.extensions?.code;
             outcomes.push(`${index}:${typeof code === 'string' ? code : 'ok'}`);
           }

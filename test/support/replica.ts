@@ -13,6 +13,8 @@ export interface Replica {
   /** Resolves when the output after offset `since` (default: all of it) matches `pattern`. */
   waitFor(pattern: RegExp, since?: number): Promise<void>;
   query<TData = Record<string, unknown>>(document: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
+  /** The text of its `/metrics`. */
+  metrics(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,10 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
         body: JSON.stringify({ query: document, variables }),
       });
       return (await response.body.json()) as GraphQLResponse<TData>;
+    },
+    async metrics() {
+      const response = await request(new URL('/metrics', url));
+      return response.body.text();
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
