@@ -92,6 +92,54 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
     expect(alternating.keys).toEqual(reference);
   });
 
+  it('continues backward paging started on one replica on the other without a new scan, and reuses its counts', async () => {
+    const backward = /* GraphQL */ `
+      query ($last: Int, $before: String) {
+        conversations(last: $last, before: $before, providers: [MOVEWORKS_CONVERSATIONS]) {
+          pageInfo { hasPreviousPage startCursor }
+          edges { node { provider providerId } }
+        }
+      }
+    `;
+    interface BackwardPage {
+      conversations: { pageInfo: { hasPreviousPage: boolean; startCursor: string | null }; edges: Array<{ node: Node }> };
+    }
+    const listCalls = async (provider: Provider): Promise<number> =>
+      (await emulators.log(provider)).filter((entry) => entry.endpoint === 'listConversations').length;
+
+    await emulators.reset();
+    const onA = await replicas[0]!.query<BackwardPage>(backward, { last: 20 });
+    expect(onA.errors).toBeUndefined();
+    // The scan that builds the index: both archived states, pages of 100 (4 on the demo data).
+    const scan = await listCalls('MOVEWORKS_CONVERSATIONS');
+    expect(scan).toBeGreaterThan(0);
+
+    await emulators.reset();
+    const onB = await replicas[1]!.query<BackwardPage>(backward, { last: 20, before: onA.data!.conversations.pageInfo.startCursor });
+    expect(onB.errors).toBeUndefined();
+    // Replica B found A's index in Redis: not one list call.
+    expect(await listCalls('MOVEWORKS_CONVERSATIONS')).toBe(0);
+    const moveworks = reference.filter((entry) => entry.startsWith('MOVEWORKS_CONVERSATIONS/'));
+    const keysOf = (page: BackwardPage): string[] => page.conversations.edges.map((edge) => key(edge.node));
+    expect([...keysOf(onB.data!), ...keysOf(onA.data!)]).toEqual(moveworks.slice(-40));
+    console.log(`replicas: last 20 on A cost ${scan} list calls (the scan); the next 20 on B cost 0`);
+
+    // A probed count made on one replica is reused by the other.
+    const count = /* GraphQL */ `query { conversations(first: 1, providers: [SYMBL]) { totalCount } }`;
+    await emulators.reset();
+    const countedOnA = await replicas[0]!.query<{ conversations: { totalCount: number } }>(count);
+    const costOnA = await listCalls('SYMBL');
+    await emulators.reset();
+    const countedOnB = await replicas[1]!.query<{ conversations: { totalCount: number } }>(count);
+    const costOnB = await listCalls('SYMBL');
+    expect(countedOnB.data?.conversations.totalCount).toBe(countedOnA.data?.conversations.totalCount);
+    expect(countedOnA.data?.conversations.totalCount).toBe(reference.filter((entry) => entry.startsWith('SYMBL/')).length);
+    // B pays the page only (1 call); A paid the page and the probes.
+    expect(costOnB).toBe(1);
+    expect(costOnA).toBeGreaterThan(costOnB);
+    console.log(`replicas: totalCount over Symbl cost ${costOnA} list calls on A, ${costOnB} on B`);
+  });
+
   it('keeps every answer correct when Redis is killed mid-walk, and both replicas reconnect by themselves', async () => {
     const away = replicas.map((replica) => replica.waitFor(/Shared state: Redis at .* is unavailable/, replica.output().length));
     const killedAt = 3;
