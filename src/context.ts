@@ -3,7 +3,7 @@ import type { AppConfig } from './config.js';
 import type { CursorCodec } from './connection/cursor.js';
 import type { Provider } from './domain.js';
 import type { ProviderAdapter, ProviderSession } from './providers/provider.js';
-import { createRequestScope, requestIdFrom, type RequestScope } from './request-scope.js';
+import { arrivalOf, createRequestScope, requestIdFrom, type RequestScope } from './request-scope.js';
 
 /** Everything a resolver may use; built fresh for every GraphQL request. */
 export interface GraphContext {
@@ -31,6 +31,7 @@ export function createContext(
       requestId: requestIdFrom(request?.headers.get('x-request-id')),
       deadlineMs: config.request.deadlineMs,
       upstreamCallLimit: config.request.upstreamCallBudget,
+      startedAt: arrivalOf(request),
     }),
     config,
     codec,

@@ -26,10 +26,12 @@ export interface RequestScopeOptions {
   requestId: string;
   deadlineMs: number;
   upstreamCallLimit: number;
+  /** When the HTTP request arrived (epoch ms); default now. The deadline counts from here, parsing included. */
+  startedAt?: number;
 }
 
 export function createRequestScope(options: RequestScopeOptions): RequestScope {
-  const startedAt = Date.now();
+  const startedAt = options.startedAt ?? Date.now();
   const upstreamCalls = new Map<Provider, number>();
   let spent = 0;
   return {
@@ -67,4 +69,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The client's `x-request-id` when it is a sane token, else a fresh UUID (a hostile header never reaches logs). */
 export function requestIdFrom(header: string | null | undefined): string {
   return header && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+const arrivals = new WeakMap<Request, number>();
+
+/** Notes when a request arrived, so its deadline counts from there rather than from when execution starts. */
+export function markArrival(request: Request): void {
+  if (!arrivals.has(request)) arrivals.set(request, Date.now());
+}
+
+export function arrivalOf(request: Request | undefined): number | undefined {
+  return request ? arrivals.get(request) : undefined;
 }

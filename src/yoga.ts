@@ -10,7 +10,7 @@ import { createObservability, type Observability } from './observability/index.j
 import { profileOptions } from './observability/profile.js';
 import { persistedOperationPlugins } from './persisted-operations.js';
 import { createAdapters } from './providers/registry.js';
-import { runInRequestScope } from './request-scope.js';
+import { markArrival, runInRequestScope } from './request-scope.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
@@ -69,6 +69,9 @@ function usePartialErrors(): Plugin<GraphContext> {
 /** Runs execution inside the request's scope, so every upstream call sees its deadline, budget and id. */
 function useRequestScope(): Plugin<GraphContext> {
   return {
+    onRequest({ request }) {
+      markArrival(request);
+    },
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn((args) => runInRequestScope((args.contextValue as GraphContext).scope, () => executeFn(args)));
     },
