@@ -3,6 +3,7 @@ import { DEFAULT_HTTP_SETTINGS, type RetrySettings, type UpstreamObserver, type 
 import type { SharedStore } from './shared-state/store.js';
 import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
 import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations.js';
+import { loadLimitsConfig, type LimitsConfig } from './limits/settings.js';
 
 export interface FlashbackConfig {
   baseUrl: string;
@@ -104,6 +105,8 @@ export interface AppConfig {
   scans: ScanSettings;
   sharedState: SharedStateConfig;
   rateLimits: RateLimitConfig;
+  /** Query and input limits, the list's share of the deadline (src/limits/settings.ts). */
+  limits: LimitsConfig;
 }
 
 /** Throughput settings (issue #12). */
@@ -253,6 +256,7 @@ export function loadConfig(env: Env): AppConfig {
       perSecond: rateLimits(read, problems),
       queueMs: integer('UPSTREAM_RATE_LIMIT_QUEUE_MS', 1_000, 0, 60_000),
     },
+    limits: loadLimitsConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -41,10 +41,10 @@ describe('the example operations (typed documents from codegen)', () => {
     if (node?.__typename !== 'Conversation') throw new Error('expected the conversation');
     expect(node.providerId).toBe(chosen.providerId);
     expect(node.creator?.displayName).toBe(chosen.creator?.displayName);
-    expect(node.members.map((member) => member.displayName)).toEqual([chosen.creator?.displayName]);
+    expect(node.members?.map((member) => member.displayName)).toEqual([chosen.creator?.displayName]);
     expect(node.messagesAvailable).toBe(true);
-    expect(node.messages.edges.length).toBeLessThanOrEqual(2);
-    expect(node.messages.pageInfo.hasNextPage).toBe(false);
+    expect(node.messages?.edges.length).toBeLessThanOrEqual(2);
+    expect(node.messages?.pageInfo.hasNextPage).toBe(false);
   });
 });
 

@@ -44,9 +44,10 @@ export type Conversation = Node & {
   creator?: Maybe<Creator>;
   details: ConversationDetails;
   id: Scalars['ID']['output'];
-  members: Array<Member>;
-  /** Messages oldest first. */
-  messages: MessageConnection;
+  /** Null, with a coded error naming the provider, when the vendor failed to list them. */
+  members?: Maybe<Array<Member>>;
+  /** Messages oldest first. Null, with a coded error naming the provider, when the vendor failed to list them. */
+  messages?: Maybe<MessageConnection>;
   /** False where the vendor offers no messages (Flashback): `messages` is then always empty. */
   messagesAvailable: Scalars['Boolean']['output'];
   provider: Provider;
@@ -305,7 +306,7 @@ export type ConversationDetailQueryVariables = Exact<{
 
 
 export type ConversationDetailQuery = { __typename: 'Query', node?:
-    | { __typename: 'Conversation', id: string, provider: Provider, providerId: string, createdAt: string, messagesAvailable: boolean, creator?: { __typename: 'Creator', id: string, displayName?: string | null, email?: string | null } | null, members: Array<{ __typename: 'Member', id: string, providerId?: string | null, displayName?: string | null, email?: string | null }>, messages: { __typename: 'MessageConnection', totalCount?: number | null, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ __typename: 'MessageEdge', cursor: string, node: { __typename: 'Message', id: string, providerId: string, role: MessageRole, authorLabel?: string | null, text: string, createdAt?: string | null } }> } }
+    | { __typename: 'Conversation', id: string, provider: Provider, providerId: string, createdAt: string, messagesAvailable: boolean, creator?: { __typename: 'Creator', id: string, displayName?: string | null, email?: string | null } | null, members?: Array<{ __typename: 'Member', id: string, providerId?: string | null, displayName?: string | null, email?: string | null }> | null, messages?: { __typename: 'MessageConnection', totalCount?: number | null, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ __typename: 'MessageEdge', cursor: string, node: { __typename: 'Message', id: string, providerId: string, role: MessageRole, authorLabel?: string | null, text: string, createdAt?: string | null } }> } | null }
     | { __typename: 'Creator' }
     | { __typename: 'Member' }
     | { __typename: 'Message' }

@@ -27,6 +27,8 @@ export interface FaultRule {
   share?: number;
   /** Only requests whose path (after the base path) starts with this. */
   pathPrefix?: string;
+  /** Only requests to this route (its name in the request log, e.g. `getMessages`). */
+  endpoint?: string;
   /** For `status429RetryAfter`: the header value in seconds (default 1). */
   retryAfterSeconds?: number;
 }
@@ -215,7 +217,7 @@ export class Emulator {
     const endpoint = match?.route.endpoint ?? 'unknown';
 
     await this.delay();
-    const fault = this.takeFault(path);
+    const fault = this.takeFault(path, endpoint);
     if (fault) {
       log(endpoint, this.faultStatus(fault.kind), fault.kind);
       await this.applyFault(fault, res, req, request, match);
@@ -244,10 +246,11 @@ export class Emulator {
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  private takeFault(path: string): ActiveFault | null {
+  private takeFault(path: string, endpoint: string): ActiveFault | null {
     for (const fault of this.faults) {
       if (fault.remaining <= 0) continue;
       if (fault.pathPrefix && !path.startsWith(fault.pathPrefix)) continue;
+      if (fault.endpoint && fault.endpoint !== endpoint) continue;
       if (fault.share !== undefined && this.random.next() >= fault.share) continue;
       fault.remaining -= 1;
       return fault;

@@ -45,6 +45,9 @@ export const ConversationNode = builder.loadableNode('Conversation', {
     }),
     members: t.field({
       type: [MemberRef],
+      // Nullable so a vendor failing to list them nulls this conversation's members only (README: partial failures).
+      nullable: true,
+      description: 'Null, with a coded error naming the provider, when the vendor failed to list them.',
       resolve: async (c, _args, context): Promise<PlacedPerson[]> => {
         try {
           const members = await context.session(c.provider).members(c);
@@ -63,7 +66,9 @@ export const ConversationNode = builder.loadableNode('Conversation', {
     messages: t.connection(
       {
         type: MessageRef,
-        description: 'Messages oldest first.',
+        // Nullable so a vendor failing to list them nulls this conversation's messages only (README: partial failures).
+        nullable: true,
+        description: 'Messages oldest first. Null, with a coded error naming the provider, when the vendor failed to list them.',
         resolve: async (c, args, context): Promise<Connection<PlacedMessage> & { totalCount: () => Promise<number | null> }> => {
           const request = parsePageRequest(args, context.config.maxPageSize);
           const session = context.session(c.provider);
@@ -94,7 +99,8 @@ export const ConversationNode = builder.loadableNode('Conversation', {
               cursor: edge.cursor,
               node: { message: edge.node, address: { provider: c.provider, key: { conversation, providerId: edge.node.providerId } } },
             }));
-            return { ...connection, edges, totalCount: () => stream.count() };
+            const totalCount = () => stream.count().catch((error: unknown) => rethrowUpstream(error, c.provider));
+            return { ...connection, edges, totalCount };
           } catch (error) {
             return rethrowUpstream(error, c.provider);
           }

@@ -11,6 +11,8 @@ import { ConversationNode } from './conversation.js';
 import { ConversationFilterInput, toDomainFilter } from './filter.js';
 import { ProviderEnum } from './provider.js';
 import { upstreamGraphQLError } from './upstream-errors.js';
+import { listPhaseScope } from '../limits/deadline.js';
+import { runInRequestScope } from '../request-scope.js';
 
 type ConversationPage = Connection<Conversation> & {
   totalCount: () => Promise<number | null>;
@@ -46,14 +48,16 @@ builder.queryField('conversations', (t) =>
           }
         }
         const binding = bindingOf(['conversations', providers, filterJson(filter)]);
-        const connection = await resolveConnection<Conversation>({
-          inputs,
-          compare: compareNewestFirst,
-          request,
-          codec: context.codec,
-          binding,
-          tolerateFailures: true,
-        });
+        const connection = await runInRequestScope(listPhaseScope(context.scope, context.config.limits.listDeadlineSharePct), () =>
+          resolveConnection<Conversation>({
+            inputs,
+            compare: compareNewestFirst,
+            request,
+            codec: context.codec,
+            binding,
+            tolerateFailures: true,
+          }),
+        );
         const path = responsePathAsArray(info.path);
         // A vendor that cannot serve this direction at all (a scan index over its limit) fails the field, as the check above does.
         const refusal = connection.failures.find((failure) => isUpstreamError(failure.error) && failure.error.facts.code === ErrorCode.UNSUPPORTED_PAGINATION);
