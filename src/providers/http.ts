@@ -233,6 +233,8 @@ export class HttpClient {
           await this.options.gate.pause({ provider, credential: this.credential, seconds: error.facts.retryAfter });
         }
         if (!(error instanceof UpstreamError) || !RETRYABLE_CODES.has(error.facts.code) || attempt >= retry.maxAttempts) throw error;
+        // The deadline cut this attempt: nothing is left to retry with.
+        if (error.facts.deadline) throw error;
         const retryAfter = error.facts.retryAfter;
         const exponential = retry.baseDelayMs * 2 ** (attempt - 1);
         const delayMs = Math.min(retryAfter !== undefined ? retryAfter * 1000 : exponential, retry.maxDelayMs);
@@ -282,6 +284,22 @@ export class HttpClient {
     }
   }
 
+  /**
+   * A transport failure of one attempt. A timeout of an attempt whose time the deadline capped is the deadline's
+   * (timers may fire a hair before `deadlineAt`): no retry follows it.
+   */
+  private attemptFailure(
+    error: unknown,
+    facts: { provider: Provider; method: string; url: string },
+    timeoutMs: number,
+    deadlineAt: number,
+  ): UpstreamError {
+    if (Date.now() >= deadlineAt) return deadlineError(facts, error);
+    const failure = transportError(error, facts);
+    const cappedByDeadline = timeoutMs < this.options.timeoutMs;
+    return cappedByDeadline && failure.facts.code === ErrorCode.UPSTREAM_TIMEOUT ? deadlineError(facts, error) : failure;
+  }
+
   private async send<T>(
     url: URL,
     request: GetRequest<T>,
@@ -303,14 +321,14 @@ export class HttpClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw Date.now() >= deadlineAt ? deadlineError(facts, error) : transportError(error, facts);
+      throw this.attemptFailure(error, facts, timeoutMs, deadlineAt);
     }
     onStatus(response.statusCode);
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
-      throw Date.now() >= deadlineAt ? deadlineError(facts, error) : transportError(error, facts);
+      throw this.attemptFailure(error, facts, timeoutMs, deadlineAt);
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {

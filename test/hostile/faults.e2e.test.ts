@@ -84,10 +84,16 @@ afterAll(async () => {
   await graph.close();
 });
 
+/**
+ * Wall-clock assertions share this machine's two cores with the rest of the suite (and other work): a case whose
+ * answer came late because the process was starved is tried again, up to twice. A real overshoot fails every try.
+ */
+const TIMING = { retry: 2 };
+
 const cases = TARGETS.flatMap((target) => FAULTS.map((fault) => ({ ...target, fault, label: `${fault.name} on ${target.provider} ${target.endpoint}` })));
 
 describe('fault matrix: every answer within the deadline, with the other vendors, the failure coded and named', () => {
-  it.each(cases)('$label', async ({ provider, endpoint, fields, fault }) => {
+  it.each(cases)('$label', TIMING, async ({ provider, endpoint, fields, fault }) => {
     graph.resetEmulators();
     graph.emulators.emulators[provider]!.injectFault({ ...fault.rule, endpoint });
     // Nested targets: this vendor and one other, so the page holds this vendor's conversations.
@@ -146,7 +152,7 @@ describe('fault matrix: every answer within the deadline, with the other vendors
 });
 
 describe('the request deadline (REQUEST_DEADLINE_MS)', () => {
-  it('a hung vendor costs one deadline, not three timeouts: the others answer, the late one is a coded error', async () => {
+  it('a hung vendor costs one deadline, not three timeouts: the others answer, the late one is a coded error', TIMING, async () => {
     graph.resetEmulators();
     graph.emulators.emulators.FLASHBACK!.injectFault({ kind: 'hang', count: 10_000 });
     const started = performance.now();
@@ -168,7 +174,7 @@ describe('the request deadline (REQUEST_DEADLINE_MS)', () => {
     expect(flashbackCalls).toBe(1);
   });
 
-  it('a 429 whose Retry-After passes the deadline is not waited for', async () => {
+  it('a 429 whose Retry-After passes the deadline is not waited for', TIMING, async () => {
     graph.resetEmulators();
     graph.emulators.emulators.SYMBL!.injectFault({ kind: 'status429RetryAfter', count: 10_000, retryAfterSeconds: 5 });
     const started = performance.now();
