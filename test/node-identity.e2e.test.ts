@@ -166,7 +166,7 @@ describe('finding messages and people again: bad ids and failures', () => {
     expect(graph.upstreamRequests()).toBe(0);
   });
 
-  it('answers null without a call for vendor ids that cannot be one URL path segment', async () => {
+  it('refuses (BAD_USER_INPUT, issue 9) without a call vendor ids that cannot be one URL path segment', async () => {
     const ids = [
       globalId('Message', ['SYMBL', '..', null, null, 'm1']),
       globalId('Message', ['SYMBL', 'a/b', null, null, 'm1']),
@@ -179,8 +179,10 @@ describe('finding messages and people again: bad ids and failures', () => {
       globalId('Message', ['MOVEWORKS_CONVERSATIONS', '..', null, null, 'msg_1']),
     ];
     const response = await graph.query<{ nodes: unknown[] }>(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
-    expect(response.errors).toBeUndefined();
     expect(response.data!.nodes).toEqual(ids.map(() => null));
+    expect(response.errors?.map((error) => [error.path, error.extensions?.code])).toEqual(
+      ids.map((_id, index) => [['nodes', index], 'BAD_USER_INPUT']),
+    );
     expect(graph.upstreamRequests()).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import { PROVIDERS, type Message, type Person, type Provider } from '../domain.js';
 import type { ConversationKey, MessageKey } from '../providers/provider.js';
+import { vendorConversationIdProblem } from '../providers/vendor-ids.js';
 
 /**
  * The local part of every global id (after `Typename:`), and the values the
@@ -66,6 +67,8 @@ function parseJsonArray(localId: string): unknown[] | null {
 function parseConversationTuple(parts: readonly unknown[]): ConversationAddress | null {
   const [provider, providerId, createdAtMs, hint] = parts;
   if (!PROVIDERS.includes(provider as Provider) || typeof providerId !== 'string' || providerId === '') return null;
+  // The vendor id reaches URL paths and filters: it must look like one of that vendor's ids (BAD_USER_INPUT).
+  if (vendorConversationIdProblem(provider as Provider, providerId) !== null) return null;
   if (createdAtMs !== null && !Number.isSafeInteger(createdAtMs)) return null;
   if (hint !== null && typeof hint !== 'string') return null;
   return {
