@@ -179,7 +179,7 @@ describe('node look-ups for every vendor', () => {
         expected.push(edges[index]!.node.providerId);
       }
       const known = JSON.parse(Buffer.from(edges[13]!.node.id, 'base64url').toString('utf8').slice('Conversation:'.length)) as unknown[];
-      ids.push(Buffer.from(`Conversation:${JSON.stringify([provider, `${String(known[1])}-missing`, known[2], known[3]])}`).toString('base64url'));
+      ids.push(Buffer.from(`Conversation:${JSON.stringify([provider, `${String(known[1])}0`, known[2], known[3]])}`).toString('base64url'));
       expected.push('null');
     }
     graph.resetEmulators();
