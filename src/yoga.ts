@@ -11,6 +11,7 @@ import { profileOptions } from './observability/profile.js';
 import { persistedOperationPlugins } from './persisted-operations.js';
 import { createAdapters } from './providers/registry.js';
 import { markArrival, runInRequestScope } from './request-scope.js';
+import { useOperationLimits } from './limits/plugin.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
@@ -141,17 +142,20 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     cors: profile.cors,
     renderGraphiQL,
     landingPage: false,
+    // Larger bodies answer HTTP 413 (REQUEST_ENTITY_TOO_LARGE) before they are parsed.
+    maxRequestBodySize: config.limits.maxRequestBodyBytes,
     plugins: [
       ...observability.plugins.first,
       ...profile.plugins,
       ...persistedOperationPlugins(config.persistedOperations),
       useRequestScope(),
       useStableErrorCodes(),
+      useOperationLimits(config),
       EnvelopArmorPlugin({
         // Depth and cost count fields, not fragment spreads: unflattened, each spread adds levels, so
         // Relay's fragment-per-component documents (test/clients/relay) went past a depth of 12 at 8
         // levels of fields and cost 18 times the same selection written inline.
-        maxDepth: { n: 12, flattenFragments: true, ...reportLimit },
+        maxDepth: { n: config.limits.maxDepth, flattenFragments: true, ...reportLimit },
         maxAliases: { n: 20, ...reportLimit },
         maxDirectives: { n: 20, ...reportLimit },
         costLimit: { maxCost: 20_000, flattenFragments: true, ...reportLimit },
