@@ -59,6 +59,18 @@ export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
+const phaseDeadlines = new AsyncLocalStorage<number>();
+
+/** Runs `fn` with an earlier deadline for its upstream calls (a phase of the request); the scope stays the same. */
+export function runWithDeadline<T>(deadlineAt: number, fn: () => T): T {
+  return phaseDeadlines.run(Math.min(deadlineAt, phaseDeadlines.getStore() ?? Number.POSITIVE_INFINITY), fn);
+}
+
+/** When the upstream calls made here must have answered: the request's deadline, or its phase's if earlier. */
+export function currentDeadlineAt(): number {
+  return Math.min(storage.getStore()?.deadlineAt ?? Number.POSITIVE_INFINITY, phaseDeadlines.getStore() ?? Number.POSITIVE_INFINITY);
+}
+
 /** The scope of the GraphQL request this code runs for; undefined outside one (scripts, tests of adapters). */
 export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();

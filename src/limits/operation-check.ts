@@ -194,6 +194,8 @@ export function checkOperation(
     parent: GraphQLNamedType,
     /** Parent objects this selection is resolved for, at most. */
     multiplicity: number,
+    /** Set on a connection's fields: how many edges the connection holds. */
+    page: number,
     depth: number,
     inIntrospection: boolean,
     path: readonly (string | number)[],
@@ -211,7 +213,7 @@ export function checkOperation(
       const definition = fieldDefinition(on, name);
       if (!definition && introspection) {
         // Introspection fields are not part of the schema's types: walk their selections for depth only.
-        if (node.selectionSet) visit(node.selectionSet, on, multiplicity, level, true, fieldPath);
+        if (node.selectionSet) visit(node.selectionSet, on, multiplicity, 1, level, true, fieldPath);
         continue;
       }
       if (!definition) continue;
@@ -222,10 +224,16 @@ export function checkOperation(
         // Execution reports an argument that does not coerce.
         continue;
       }
-      for (const argument of definition.args) checkInput(args[argument.name], argument.type, argument.name, fieldPath, argument.name);
+      for (const argument of definition.args) {
+        // `_entities` has its own cap (MAX_ENTITY_REPRESENTATIONS) and answers it in its own way.
+        if (argument.name === 'representations') continue;
+        checkInput(args[argument.name], argument.type, argument.name, fieldPath, argument.name);
+      }
       checkArguments(definition, args, fieldPath);
 
       let children = multiplicity;
+      /** A connection's page size: its `edges` are that many per connection. */
+      let childPage = 1;
       const typeName = on.name;
       if (typeName === root.name && name === 'conversations') {
         const count = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_PAGE_SIZE;
@@ -234,7 +242,7 @@ export function checkOperation(
           PROVIDERS.includes(provider),
         );
         walk.calls += multiplicity * providers.reduce((sum, provider) => sum + listCalls(provider, Math.max(0, count), backwardFromEnd, limits.chatbaseChatbots), 0);
-        children = multiplicity * Math.max(0, count);
+        childPage = Math.max(0, count);
       } else if (typeName === root.name && name === 'nodes') {
         const ids = (args.ids as unknown[] | undefined) ?? [];
         walk.calls += multiplicity * ids.length;
@@ -247,7 +255,7 @@ export function checkOperation(
         const count = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_PAGE_SIZE;
         // Symbl and Moveworks Conversations: one request per conversation (pages of 100).
         walk.calls += multiplicity * Math.max(1, Math.ceil(Math.max(0, count) / 100));
-        children = multiplicity * Math.max(0, count);
+        childPage = Math.max(0, count);
       } else if (typeName === 'Conversation' && name === 'members') {
         // Symbl's `/members` when its list has none inline: one per conversation; others batch or inline.
         walk.calls += multiplicity;
@@ -257,16 +265,18 @@ export function checkOperation(
         walk.calls += Math.min(multiplicity, 2);
       } else if (typeName === 'ConversationConnection' && name === 'totalCount') {
         walk.calls += multiplicity * limits.configuredProviders.length;
-      } else if (name === 'edges' || name === 'node') {
-        // Connection plumbing: the count was taken at the connection field.
+      } else if (name === 'edges') {
+        children = multiplicity * page;
+      } else if (name === 'node') {
+        // An edge's node: one per edge.
       } else if (isListType(getNullableType(definition.type))) {
         children = multiplicity * 10;
       }
-      if (node.selectionSet) visit(node.selectionSet, getNamedType(definition.type), Math.max(children, 0), level, introspection, fieldPath);
+      if (node.selectionSet) visit(node.selectionSet, getNamedType(definition.type), Math.max(children, 0), childPage, level, introspection, fieldPath);
     }
   };
 
-  visit(operation.selectionSet, root, 1, 0, false, []);
+  visit(operation.selectionSet, root, 1, 1, 0, false, []);
 
   const estimate: OperationEstimate = { cost: walk.cost, upstreamCalls: walk.calls, depth: walk.depth };
   const complexity: GraphQLError[] = [];

@@ -14,7 +14,7 @@ export interface LimitsConfig {
   maxStringLength: number;
   /** Most entries in a list argument or input field (except `nodes(ids:)`). */
   maxListLength: number;
-  /** Most ids in one `nodes(ids:)`. */
+  /** Most ids in one `nodes(ids:)` (a Relay refetch of a page of 20 with its people and messages takes up to ~180). */
   maxNodeIds: number;
   /** Largest request body (bytes); larger answers HTTP 413. */
   maxRequestBodyBytes: number;
@@ -28,7 +28,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   maxIntrospectionDepth: 15,
   maxStringLength: 256,
   maxListLength: 100,
-  maxNodeIds: 100,
+  maxNodeIds: 200,
   maxRequestBodyBytes: 1_048_576,
 };
 

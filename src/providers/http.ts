@@ -5,7 +5,7 @@ import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, h
 import type { ZodType } from 'zod/v4';
 import type { Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
-import { currentRequestScope } from '../request-scope.js';
+import { currentDeadlineAt, currentRequestScope } from '../request-scope.js';
 import type { SharedStore } from '../shared-state/store.js';
 import { InFlightCalls } from './coalesce.js';
 
@@ -206,7 +206,7 @@ export class HttpClient {
     const url = this.buildUrl(request);
     const facts = { provider, method: 'GET', url: sanitize(url) };
     const scope = currentRequestScope();
-    const deadlineAt = scope?.deadlineAt ?? Number.POSITIVE_INFINITY;
+    const deadlineAt = currentDeadlineAt();
     for (let attempt = 1; ; attempt += 1) {
       if (Date.now() >= deadlineAt) throw deadlineError(facts);
       if (scope && !scope.takeUpstreamCall(provider)) {

@@ -11,8 +11,8 @@ import { ConversationNode } from './conversation.js';
 import { ConversationFilterInput, toDomainFilter } from './filter.js';
 import { ProviderEnum } from './provider.js';
 import { upstreamGraphQLError } from './upstream-errors.js';
-import { listPhaseScope } from '../limits/deadline.js';
-import { runInRequestScope } from '../request-scope.js';
+import { listPhaseDeadline } from '../limits/deadline.js';
+import { runWithDeadline } from '../request-scope.js';
 
 type ConversationPage = Connection<Conversation> & {
   totalCount: () => Promise<number | null>;
@@ -48,7 +48,7 @@ builder.queryField('conversations', (t) =>
           }
         }
         const binding = bindingOf(['conversations', providers, filterJson(filter)]);
-        const connection = await runInRequestScope(listPhaseScope(context.scope, context.config.limits.listDeadlineSharePct), () =>
+        const connection = await runWithDeadline(listPhaseDeadline(context.scope, context.config.limits.listDeadlineSharePct), () =>
           resolveConnection<Conversation>({
             inputs,
             compare: compareNewestFirst,

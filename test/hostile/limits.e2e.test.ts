@@ -128,7 +128,7 @@ describe('input sizes (point 7)', () => {
   it('nodes(ids:) with 2,000 Symbl ids makes no vendor call', async () => {
     const ids = Array.from({ length: 2000 }, (_, index) => Buffer.from(`Conversation:["SYMBL","${4_000_000 + index}",null,null]`).toString('base64url'));
     const errors = await refused(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
-    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'ids', maximum: 100 });
+    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'ids', maximum: 200 });
   });
 
   it('a request body over 1 MB answers HTTP 413', async () => {

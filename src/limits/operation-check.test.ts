@@ -1,0 +1,32 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../domain.js';
+import { schema } from '../schema/index.js';
+import { checkOperation, type OperationLimits } from './operation-check.js';
+import { DEFAULT_LIMITS } from './settings.js';
+
+const limits: OperationLimits = { ...DEFAULT_LIMITS, maxPageSize: 100, configuredProviders: PROVIDERS, chatbaseChatbots: 2 };
+const estimate = (document: string, variables: Record<string, unknown> = {}) => checkOperation(schema, parse(document), null, variables, limits);
+
+describe('the estimate of upstream calls (README: limits)', () => {
+  it('reads variables: 20 aliases of conversations(first: $n) { messages(first: $n) } with n = 100 estimate 2,260', () => {
+    const aliases = Array.from({ length: 20 }, (_, index) => `c${index}: conversations(first: $n) { edges { node { messages(first: $n) { edges { node { text } } } } } }`);
+    const result = estimate(`query ($n: Int) { ${aliases.join(' ')} }`, { n: 100 });
+    expect(result.estimate.upstreamCalls).toBe(2260);
+    expect(result.errors.map((error) => error.extensions.limit)).toContain('upstreamCalls');
+    expect(estimate(`query ($n: Int) { ${aliases.join(' ')} }`, { n: 1 }).errors).toEqual([]);
+  });
+
+  it('one page of 100 with totalCount, creator, members and 5 messages estimates 220 and passes', () => {
+    const result = estimate(`{ conversations(first: 100) { totalCount edges { node { creator { displayName } members { displayName } messages(first: 5) { totalCount edges { node { text } } } } } } }`);
+    // List 13 (Flashback 1, Chatbase 2×2, Moveworks Data 3, Symbl 1, Moveworks Conversations 4), totalCount 5,
+    // creator 2 (batched), members 100, messages 100.
+    expect(result.estimate.upstreamCalls).toBe(220);
+    expect(result.errors).toEqual([]);
+  });
+
+  it('nodes(ids:) costs one call per id', () => {
+    const ids = Array.from({ length: 150 }, (_, index) => `id${index}`);
+    expect(estimate(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids }).estimate.upstreamCalls).toBe(150);
+  });
+});
