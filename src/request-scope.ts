@@ -71,6 +71,27 @@ export function currentDeadlineAt(): number {
   return Math.min(storage.getStore()?.deadlineAt ?? Number.POSITIVE_INFINITY, phaseDeadlines.getStore() ?? Number.POSITIVE_INFINITY);
 }
 
+/**
+ * The request's scope as the current phase sees it: the same budget, the phase's deadline. A view for code that
+ * plans its own calls against what is left (a scan deciding whether one more page fits); never a key (it is a
+ * fresh object each time).
+ */
+export function currentPhaseView(): RequestScope | undefined {
+  const scope = storage.getStore();
+  if (!scope) return undefined;
+  const deadlineAt = currentDeadlineAt();
+  if (deadlineAt === scope.deadlineAt) return scope;
+  return {
+    requestId: scope.requestId,
+    startedAt: scope.startedAt,
+    deadlineAt,
+    upstreamCallLimit: scope.upstreamCallLimit,
+    upstreamCalls: scope.upstreamCalls,
+    takeUpstreamCall: (provider) => scope.takeUpstreamCall(provider),
+    remainingMs: () => Math.max(0, deadlineAt - Date.now()),
+  };
+}
+
 /** The scope of the GraphQL request this code runs for; undefined outside one (scripts, tests of adapters). */
 export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();

@@ -191,7 +191,7 @@ export class HttpClient {
   private getShared<T>(inFlight: InFlightCalls, request: GetRequest<T>): Promise<T> {
     const { provider, observer } = this.options;
     const url = this.buildUrl(request);
-    const deadlineAt = currentRequestScope()?.deadlineAt ?? Number.POSITIVE_INFINITY;
+    const deadlineAt = currentDeadlineAt();
     return inFlight.run(`${this.credential} ${url.href}`, request.schema, () => this.getWithRetries(request), {
       provider,
       deadlineAt,

@@ -3,7 +3,7 @@ import { DEFAULT_SCAN_SETTINGS, type HttpSettings, type MoveworksConversationsCo
 import type { Conversation } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
-import { currentRequestScope } from '../../request-scope.js';
+import { currentPhaseView } from '../../request-scope.js';
 import { storeKey, storeOf } from '../counting.js';
 import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession } from '../provider.js';
 import {
@@ -66,7 +66,8 @@ export function createMoveworksConversationsAdapter(
   config: MoveworksConversationsConfig,
   http: HttpSettings,
   scans: ScanSettings = DEFAULT_SCAN_SETTINGS,
-  scope: () => ScanScope | undefined = currentRequestScope,
+  // The phase's view: within the list of conversations, a scan plans against the list's share of the deadline.
+  scope: () => ScanScope | undefined = currentPhaseView,
 ): ProviderAdapter {
   const client = new MoveworksConversationsClient(config, http);
   const store = storeOf(http);
