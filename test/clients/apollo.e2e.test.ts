@@ -92,7 +92,7 @@ describe('Apollo Client 4: InMemoryCache + relayStylePagination over the graph',
     expect(Object.values(cached).some((record) => record.__typename === 'Creator')).toBe(true);
   });
 
-  it('backward (last/before) over the four backward-capable vendors: the same sequence as walking forward', async () => {
+  it('backward (last/before) over all five vendors: the same sequence as walking forward', async () => {
     const expected = await plainWalk(graph.url, { first: PAGE, providers: BACKWARD_PROVIDERS });
     const client = createClient();
     const { ids, pages } = await pageThrough(client, { last: PAGE, providers: BACKWARD_PROVIDERS }, 'backward');

@@ -36,7 +36,8 @@ export interface InboxPage {
   };
 }
 
-export const BACKWARD_PROVIDERS: Provider[] = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL'];
+/** Every vendor pages backward now (Moveworks Conversations from its scan index). */
+export const BACKWARD_PROVIDERS: Provider[] = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'];
 
 /** The ids of a whole forward walk done by hand over HTTP: the sequence a client cache must end up holding. */
 export async function plainWalk(url: string, variables: { providers?: Provider[]; first: number }): Promise<string[]> {
