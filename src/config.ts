@@ -4,6 +4,7 @@ import type { SharedStore } from './shared-state/store.js';
 import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
 import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations.js';
 import { loadLimitsConfig, type LimitsConfig } from './limits/settings.js';
+import { createEnvReader, type Env } from './env-reader.js';
 
 export interface FlashbackConfig {
   baseUrl: string;
@@ -134,17 +135,12 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
 export const DEV_CURSOR_SECRET = 'conversations-graph-development-cursor-secret';
 
 /** Validates the environment once; throws a ConfigError listing every problem. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
+  const { read, flag, integer } = createEnvReader(env, problems);
   const url = (name: string): string | undefined => {
     const value = read(name);
     if (value === undefined) return undefined;
@@ -162,26 +158,6 @@ export function loadConfig(env: Env): AppConfig {
     if (value === undefined) problems.push(`${name} is required because ${because} is set`);
     return value ?? '';
   };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = read(name);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
-      return fallback;
-    }
-    return parsed;
-  };
-
-  const flag = (name: string, fallback: boolean): boolean => {
-    const value = read(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (value === 'true' || value === '1') return true;
-    if (value === 'false' || value === '0') return false;
-    problems.push(`${name} must be true or false, got "${value}"`);
-    return fallback;
-  };
-
   const providers: ProviderConfigs = {};
   const flashbackUrl = url('FLASHBACK_BASE_URL');
   if (flashbackUrl) {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { usePersistedOperations, type UsePersistedOperationsOptions } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import type { Env } from './env-reader.js';
 
 /**
  * Trusted documents: the operations in schema/operations, hashed by the
@@ -40,8 +41,6 @@ export const PersistedOperationErrorCode = {
 export const DEFAULT_MANIFEST_PATH = fileURLToPath(new URL('../schema/generated/persisted-documents.json', import.meta.url));
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-type Env = Record<string, string | undefined>;
 
 /** Reads PERSISTED_OPERATIONS and its manifest; appends every problem to `problems` (loadConfig reports them together). */
 export function loadPersistedOperationsConfig(env: Env, problems: string[]): PersistedOperationsConfig {

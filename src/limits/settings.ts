@@ -1,3 +1,5 @@
+import { createEnvReader, type Env } from '../env-reader.js';
+
 /** What the graph refuses before any upstream call, and how a request's deadline is shared (`config.limits`). */
 export interface LimitsConfig {
   /** Share (percent) of REQUEST_DEADLINE_MS the list of conversations may take, leaving the rest to nested fields. */
@@ -32,20 +34,9 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   maxRequestBodyBytes: 1_048_576,
 };
 
-type Env = Record<string, string | undefined>;
-
 /** Reads the limit variables; appends every problem to `problems` (loadConfig reports them together). */
 export function loadLimitsConfig(env: Env, problems: string[]): LimitsConfig {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = env[name]?.trim();
-    if (!value) return fallback;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
-      return fallback;
-    }
-    return parsed;
-  };
+  const { integer } = createEnvReader(env, problems);
   return {
     listDeadlineSharePct: integer('LIST_DEADLINE_SHARE_PCT', DEFAULT_LIMITS.listDeadlineSharePct, 10, 100),
     maxEstimatedUpstreamCalls: integer('MAX_ESTIMATED_UPSTREAM_CALLS', DEFAULT_LIMITS.maxEstimatedUpstreamCalls, 1, 1_000_000),

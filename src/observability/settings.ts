@@ -1,3 +1,5 @@
+import { createEnvReader, type Env } from '../env-reader.js';
+
 /** How the graph runs in production: its profile, listener, shutdown, logs and traces (`config.operations`). */
 export interface OperationsConfig {
   /** `NODE_ENV=production`: the locked-down defaults below. */
@@ -28,32 +30,9 @@ export interface OperationsConfig {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-type Env = Record<string, string | undefined>;
-
 /** Reads the operations variables; appends every problem to `problems` (loadConfig reports them together). */
 export function loadOperationsConfig(env: Env, problems: string[]): OperationsConfig {
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
-  const flag = (name: string, fallback: boolean): boolean => {
-    const value = read(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (value === 'true' || value === '1') return true;
-    if (value === 'false' || value === '0') return false;
-    problems.push(`${name} must be true or false, got "${read(name)}"`);
-    return fallback;
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = read(name);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
-      return fallback;
-    }
-    return parsed;
-  };
+  const { read, flag, integer } = createEnvReader(env, problems);
 
   const production = read('NODE_ENV') === 'production';
   if (production && read('CURSOR_SECRET') === undefined) {
