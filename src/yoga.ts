@@ -1,5 +1,4 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type ExecutionResult, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { AppConfig } from './config.js';
@@ -140,7 +139,8 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     logging: observability.yogaLogger,
     graphiql: profile.graphiql && { title: 'Conversations graph', defaultQuery: DEMO_QUERY },
     cors: profile.cors,
-    renderGraphiQL,
+    // GraphiQL's page is a 9 MB bundle (32 MB of heap once loaded): read on its first render, never in production.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
     // Larger bodies answer HTTP 413 (REQUEST_ENTITY_TOO_LARGE) before they are parsed.
     maxRequestBodySize: config.limits.maxRequestBodyBytes,
