@@ -13,12 +13,26 @@ export interface ProcessStats {
   /** User plus system CPU time of this process since it started, in microseconds. */
   cpuMicros: number;
   rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** Buffers and other memory outside the V8 heap (undici bodies, sockets). */
+  externalBytes: number;
 }
 
 export function answerStats(request: IncomingMessage, response: ServerResponse): boolean {
-  if (request.url !== STATS_PATH) return false;
+  if (request.url !== STATS_PATH && request.url !== `${STATS_PATH}?gc=1`) return false;
+  // With --expose-gc, `?gc=1` collects first: what the process retains, not what it has yet to collect.
+  if (request.url.endsWith('?gc=1')) (globalThis as { gc?: () => void }).gc?.();
   const cpu = process.cpuUsage();
-  const stats: ProcessStats = { pid: process.pid, cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
+  const memory = process.memoryUsage();
+  const stats: ProcessStats = {
+    pid: process.pid,
+    cpuMicros: cpu.user + cpu.system,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
+  };
   response.writeHead(200, { 'content-type': 'application/json' });
   response.end(JSON.stringify(stats));
   return true;

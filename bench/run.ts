@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { request } from 'undici';
@@ -49,8 +49,10 @@ interface Child {
   waitFor(test: (line: string) => boolean): Promise<string>;
 }
 
+/** A `.ts` script runs under tsx; a built `.js` one (dist/, `npm run build`) on Node alone, as `npm start` runs the graph. */
 function startChild(script: string, childEnv: Record<string, string | undefined>, nodeArgs: string[] = [], cwd?: string): Child {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     env: childEnv,
     ...(cwd ? { cwd } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -175,17 +177,29 @@ async function upstreamUrls(): Promise<string[]> {
 
 // ---------------------------------------------------------------- targets
 
+/** Builds dist/ in `cwd` (a compared checkout too, when it has the build script) and names the graph's and pass-through's bundles. */
+function builtTargets(cwd = process.cwd()): { graph: string; passThrough: string } {
+  if (!existsSync(join(cwd, 'scripts/build.mjs'))) return { graph: 'bench/graph-server.ts', passThrough: 'bench/pass-through.ts' };
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd, stdio: 'inherit' });
+  return { graph: 'dist/bench-graph-server.js', passThrough: 'dist/bench-pass-through.js' };
+}
+const scripts = builtTargets();
 const targetEnv = { ...env, ...vendorEnv, UPSTREAM_BREAKER_THRESHOLD: '0' };
 const profileArgs = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] : [];
 // Distinct requests: no sharing of upstream calls between concurrent requests (coalescing has its own scenario).
-const graph = await startTarget('bench/graph-server.ts', { ...targetEnv, UPSTREAM_COALESCE: 'false' }, profileArgs);
-const passThrough = await startTarget('bench/pass-through.ts', targetEnv);
+const graph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, profileArgs);
+const passThrough = await startTarget(scripts.passThrough, targetEnv);
 const compareEnv = Object.fromEntries(
   (settings.compareEnv ?? '').split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
 const compared =
   settings.compareDir || settings.compareEnv
-    ? await startTarget('bench/graph-server.ts', { ...targetEnv, UPSTREAM_COALESCE: 'false', ...compareEnv }, [], settings.compareDir)
+    ? await startTarget(
+        builtTargets(settings.compareDir ?? process.cwd()).graph,
+        { ...targetEnv, UPSTREAM_COALESCE: 'false', ...compareEnv },
+        [],
+        settings.compareDir,
+      )
     : null;
 
 interface Request {
@@ -510,7 +524,7 @@ interface CoalescingResult {
 
 /** Many clients opening the same inbox page at once: what coalescing identical upstream calls saves. */
 async function coalescingScenario(planned: Planned): Promise<CoalescingResult> {
-  const coalescingGraph = await startTarget('bench/graph-server.ts', { ...targetEnv, UPSTREAM_COALESCE: 'true' });
+  const coalescingGraph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'true' });
   try {
     await control('reset', {});
     await setLatency(settings.upstreamMs);
