@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import type { ZodType } from 'zod/v4';
 import type { Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
 import { currentDeadlineAt, currentRequestScope } from '../request-scope.js';
 import type { SharedStore } from '../shared-state/store.js';
 import { InFlightCalls } from './coalesce.js';
+import type { WireSchema } from './wire-schema.js';
 
 export interface RetrySettings {
   /** Attempts in all, the first included. */
@@ -97,7 +97,8 @@ export interface GetRequest<T> {
   query?: Record<string, QueryValue>;
   /** A full URL the vendor handed out (OData `@odata.nextLink`); must stay on the base URL's origin. */
   absoluteUrl?: string;
-  schema: ZodType<T>;
+  /** The body's shape (wire-schema.ts): a body of another shape is UPSTREAM_BAD_RESPONSE. */
+  schema: WireSchema<T>;
   /** Extracts the vendor's error code from an error body, when it has one. */
   vendorCode?: (body: unknown) => string | undefined;
 }
@@ -353,11 +354,15 @@ export class HttpClient {
     } catch (error) {
       throw new UpstreamError(`${provider} sent a body that is not JSON`, { ...facts, code: ErrorCode.UPSTREAM_BAD_RESPONSE, status }, { cause: error });
     }
-    const parsed = request.schema.safeParse(body);
-    if (!parsed.success) {
-      throw new UpstreamError(`${provider} sent a body of an unexpected shape`, { ...facts, code: ErrorCode.UPSTREAM_BAD_RESPONSE, status }, { cause: parsed.error });
+    const checked = request.schema.check(body);
+    if (!checked.ok) {
+      throw new UpstreamError(
+        `${provider} sent a body of an unexpected shape`,
+        { ...facts, code: ErrorCode.UPSTREAM_BAD_RESPONSE, status },
+        { cause: new TypeError(checked.problem) },
+      );
     }
-    return parsed.data;
+    return checked.value;
   }
 }
 

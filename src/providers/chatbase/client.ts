@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import type { ChatbaseConfig, HttpSettings } from '../../config.js';
 import { HttpClient } from '../http.js';
+import { wireSchema } from '../wire-schema.js';
 import type { ChatbaseQuery } from './filter.js';
 
 const messageSchema = z.object({
@@ -18,8 +19,9 @@ export const chatbaseConversationSchema = z.object({
 });
 export type ChatbaseConversationWire = z.infer<typeof chatbaseConversationSchema>;
 
-const listSchema = z.object({ data: z.array(chatbaseConversationSchema) });
-export type ChatbaseList = z.infer<typeof listSchema>;
+const listShape = z.object({ data: z.array(chatbaseConversationSchema) });
+export type ChatbaseList = z.infer<typeof listShape>;
+const listSchema = wireSchema(listShape);
 
 /** Query of `GET /get-conversations`, in the vendor's own names. */
 export interface ChatbaseListQuery extends ChatbaseQuery {

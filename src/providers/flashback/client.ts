@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import type { FlashbackConfig, HttpSettings } from '../../config.js';
 import { HttpClient } from '../http.js';
+import { wireSchema } from '../wire-schema.js';
 
 const creatorSchema = z.object({
   id: z.string(),
@@ -23,12 +24,13 @@ export const flashbackConversationSchema = z.object({
 });
 export type FlashbackConversationWire = z.infer<typeof flashbackConversationSchema>;
 
-const listSchema = z.object({
+const listShape = z.object({
   success: z.boolean().optional(),
   conversations: z.array(flashbackConversationSchema),
   total: z.number().int().nonnegative(),
 });
-export type FlashbackList = z.infer<typeof listSchema>;
+export type FlashbackList = z.infer<typeof listShape>;
+const listSchema = wireSchema(listShape);
 
 /** Query of `GET /conversation`, in the vendor's own names. */
 export interface FlashbackListQuery {

@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import type { HttpSettings, MoveworksConversationsConfig } from '../../config.js';
 import { HttpClient } from '../http.js';
+import { wireSchema } from '../wire-schema.js';
 
 const instant = z.string().datetime({ offset: true });
 
@@ -29,14 +30,14 @@ export type MoveworksMessageWire = z.infer<typeof moveworksMessageSchema>;
 /** `metadata` is not a required member in the docs: without it there is no next page. */
 const metadataSchema = z.object({ next_cursor: z.string().nullish() }).nullish();
 
-const conversationsSchema = z.object({
+const conversationsSchema = wireSchema(z.object({
   conversations: z.array(moveworksConversationSchema),
   metadata: metadataSchema,
-});
-const messagesSchema = z.object({
+}));
+const messagesSchema = wireSchema(z.object({
   messages: z.array(moveworksMessageSchema),
   metadata: metadataSchema,
-});
+}));
 
 export interface MoveworksPage<T> {
   items: T[];

@@ -1,11 +1,12 @@
 import { z } from 'zod/v4';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import type { HttpClient } from '../http.js';
+import { looseInstant, wireSchema, type WireSchema } from '../wire-schema.js';
 import type { Query } from './query.js';
 
 /** Wire format of the Moveworks Data API tables (only what the graph reads; every column may be absent under `$select`). */
 
-const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not an ISO datetime');
+const instant = looseInstant();
 const text = z.string().nullable().optional();
 
 export const wireConversationSchema = z.object({
@@ -63,10 +64,10 @@ interface RawPage<T> {
   value: T[];
 }
 
-const SCHEMAS: { [K in Table]: z.ZodType<RawPage<Rows[K]>> } = {
-  conversations: pageSchema(wireConversationSchema),
-  users: pageSchema(wireUserSchema),
-  interactions: pageSchema(wireInteractionSchema),
+const SCHEMAS: { [K in Table]: WireSchema<RawPage<Rows[K]>> } = {
+  conversations: wireSchema(pageSchema(wireConversationSchema)),
+  users: wireSchema(pageSchema(wireUserSchema)),
+  interactions: wireSchema(pageSchema(wireInteractionSchema)),
 };
 
 export interface ODataPage<T> {
@@ -132,7 +133,7 @@ export class MoveworksDataClient {
   }
 
   private async page<K extends Table>(table: K, request: { path: string; query?: Query; absoluteUrl?: string }): Promise<ODataPage<Rows[K]>> {
-    const schema: z.ZodType<RawPage<Rows[K]>> = SCHEMAS[table];
+    const schema: WireSchema<RawPage<Rows[K]>> = SCHEMAS[table];
     const body = await this.http.get({ ...request, endpoint: `/records/${table}`, schema, vendorCode });
     return {
       rows: body.value,

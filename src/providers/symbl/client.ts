@@ -3,10 +3,11 @@ import type { HttpSettings, SymblConfig } from '../../config.js';
 import type { JsonValue } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient, type QueryValue } from '../http.js';
+import { looseInstant, wireSchema, type WireSchema } from '../wire-schema.js';
 
 /** Zod schemas of the Symbl.ai Conversation API's JSON (docs + COMPANIONS.md). Lenient where the docs are vague. */
 
-const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 instant');
+const instant = looseInstant();
 
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
@@ -42,9 +43,10 @@ export const symblMessageSchema = z.object({
 });
 export type SymblMessageWire = z.infer<typeof symblMessageSchema>;
 
-const listSchema = z.object({ conversations: z.array(symblConversationSchema) });
-const messagesSchema = z.object({ messages: z.array(symblMessageSchema) });
-const membersSchema = z.object({ members: z.array(symblMemberSchema) });
+const listSchema = wireSchema(z.object({ conversations: z.array(symblConversationSchema) }));
+const conversationSchema = wireSchema(symblConversationSchema);
+const messagesSchema = wireSchema(z.object({ messages: z.array(symblMessageSchema) }));
+const membersSchema = wireSchema(z.object({ members: z.array(symblMemberSchema) }));
 
 /** Query of `GET /conversations`, in the vendor's own names. */
 export interface SymblListQuery {
@@ -110,7 +112,7 @@ export class SymblClient {
 
   /** One conversation; null when the vendor says it does not exist. */
   getConversation(conversationId: string): Promise<SymblConversationWire | null> {
-    return this.orNull(this.request('/conversations/{id}', `/conversations/${encodeURIComponent(conversationId)}`, symblConversationSchema));
+    return this.orNull(this.request('/conversations/{id}', `/conversations/${encodeURIComponent(conversationId)}`, conversationSchema));
   }
 
   /** Messages oldest first (not paginated upstream); null when the conversation does not exist. */
@@ -129,7 +131,7 @@ export class SymblClient {
     return this.http.close();
   }
 
-  private request<T>(endpoint: string, path: string, schema: z.ZodType<T>, query?: Record<string, QueryValue>): Promise<T> {
+  private request<T>(endpoint: string, path: string, schema: WireSchema<T>, query?: Record<string, QueryValue>): Promise<T> {
     return this.http.get<T>({ endpoint, path, query, schema, vendorCode: symblVendorCode });
   }
 

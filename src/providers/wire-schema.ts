@@ -1,0 +1,72 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { z } from 'zod/v4';
+
+/**
+ * The shape of a vendor's JSON, written once as a zod schema (it gives the TypeScript type) and checked at
+ * run time by an Ajv validator compiled from it. Checking every upstream body with zod itself cost about a
+ * quarter of the graph's CPU under the bench (zod copies every object it parses); Ajv checks the parsed
+ * body in place and returns it as it is. Keys a schema does not name pass through: mappers read only the
+ * keys they know, as with zod's default of stripping them.
+ *
+ * A zod refinement has no JSON Schema form, so each one must name a format this module knows,
+ * `.meta({ format })` (see WIRE_FORMATS); compiling refuses a refinement without one, rather than let
+ * the check vanish. test/wire-schema.test.ts holds zod and Ajv to the same verdict on vendor bodies
+ * and mutations of them.
+ */
+
+export interface WireSchema<T> {
+  /** The zod schema this was compiled from (the source of truth and of the type). */
+  readonly zod: z.ZodType<T>;
+  /** The body itself when it has the shape, or what is wrong with it (a JSON pointer and a reason). */
+  check(body: unknown): { ok: true; value: T } | { ok: false; problem: string };
+}
+
+/** Formats wire schemas may name with `.meta({ format })`; `date-time` is checked by the pattern zod emits beside it. */
+export const WIRE_FORMATS = {
+  'date-time': true,
+  /** Anything `Date.parse` reads (vendors that write instants loosely). */
+  instant: (value: string): boolean => !Number.isNaN(Date.parse(value)),
+} as const;
+export type WireFormat = Exclude<keyof typeof WIRE_FORMATS, 'date-time'>;
+
+const ajv = new Ajv({ strict: true, allErrors: false, formats: WIRE_FORMATS });
+
+function hasRefinement(schema: z.core.$ZodType): boolean {
+  return (schema._zod.def.checks ?? []).some((check) => check._zod.def.check === 'custom');
+}
+
+/** Compiles `schema` (once, at module load: compiling costs about a millisecond). */
+export function wireSchema<T>(schema: z.ZodType<T>): WireSchema<T> {
+  const jsonSchema = z.toJSONSchema(schema, {
+    target: 'draft-7',
+    // What a vendor may send: unknown keys allowed (zod's output mode would forbid them).
+    io: 'input',
+    unrepresentable: 'throw',
+    override: ({ zodSchema, jsonSchema: emitted }) => {
+      if (hasRefinement(zodSchema) && emitted.format === undefined) {
+        throw new TypeError('a wire schema refinement must name a WIRE_FORMATS format with .meta({ format }), or Ajv would skip its check');
+      }
+    },
+  });
+  const validate: ValidateFunction = ajv.compile(jsonSchema);
+  return {
+    zod: schema,
+    check(body) {
+      if (validate(body)) return { ok: true, value: body as T };
+      return { ok: false, problem: describe(validate.errors) };
+    },
+  };
+}
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  const first = errors?.[0];
+  if (!first) return 'unexpected shape';
+  return `${first.instancePath || '(body)'} ${first.message ?? 'is not as expected'}`;
+}
+
+/** An instant read with `Date.parse` (checked the same by zod and by the compiled validator). */
+export const looseInstant = (): z.ZodType<string> =>
+  z
+    .string()
+    .refine((value) => WIRE_FORMATS.instant(value), 'an instant Date.parse reads')
+    .meta({ format: 'instant' satisfies WireFormat });
