@@ -31,6 +31,8 @@ const settings = {
   latencyScenarioMs: Number(env.BENCH_LATENCY_MS ?? 50),
   latencySamples: Number(env.BENCH_LATENCY_SAMPLES ?? 40),
   coalesceConnections: Number(env.BENCH_COALESCE_CONNECTIONS ?? 50),
+  /** `npm run bench:soak`: this many merged pages, memory read after 10,000 and at the end (0: no soak). */
+  soakRequests: Number(env.BENCH_SOAK_REQUESTS ?? 0),
   scenarios: env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',').map((id) => scenarioById(id.trim())) : SCENARIOS,
   /** A directory: the graph runs under `node --cpu-prof` and writes its profile there on exit. */
   cpuProfileDir: env.BENCH_CPU_PROF,
@@ -112,8 +114,9 @@ interface Target {
   pid: number;
 }
 
-async function processStats(origin: string): Promise<ProcessStats> {
-  const response = await request(origin + STATS_PATH);
+/** With `collect`, a target started with --expose-gc collects first (what it retains, not what it has yet to collect). */
+async function processStats(origin: string, collect = false): Promise<ProcessStats> {
+  const response = await request(origin + STATS_PATH + (collect ? '?gc=1' : ''));
   return (await response.body.json()) as ProcessStats;
 }
 
@@ -474,10 +477,18 @@ interface LatencyResult {
   /** p50 of each vendor's share of the page's GETs, made at once and directly (no server in between). */
   vendorP50Ms: Record<string, number>;
   slowestVendorP50Ms: number;
+  /**
+   * p50 of all the page's GETs made at once, directly: the wait of a graph that cost nothing. The five
+   * emulators share one process, so answering all of a page's calls together takes longer than any one
+   * vendor's share alone (real vendors do not share a CPU).
+   */
+  allCallsAtOnceP50Ms: number;
   graphP50Ms: number;
   passThroughP50Ms: number;
   graphToSlowestVendor: number;
   passThroughToSlowestVendor: number;
+  graphToAllCallsAtOnce: number;
+  passThroughToAllCallsAtOnce: number;
 }
 
 /** One connection, vendors at a fixed latency: how much the graph adds to the slowest vendor's answer. */
@@ -489,15 +500,16 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
     const origin = new URL(url).origin;
     byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), url]);
   }
+  const direct = (url: string): Promise<unknown> =>
+    request(url, { headers: vendorHeaders.get(new URL(url).origin) }).then(async (response) => JSON.parse(await response.body.text()) as unknown);
   const vendorP50Ms: Record<string, number> = {};
   for (const [origin, urls] of byOrigin) {
     const provider = Object.entries(config.providers).find(([, provider]) => new URL(provider.baseUrl).origin === origin)?.[0] ?? origin;
-    const latencies = await sequentialLatencies(settings.latencySamples, () =>
-      Promise.all(urls.map(async (url) => JSON.parse(await (await request(url, { headers: vendorHeaders.get(origin) })).body.text()) as unknown)),
-    );
+    const latencies = await sequentialLatencies(settings.latencySamples, () => Promise.all(urls.map(direct)));
     vendorP50Ms[provider] = Number(percentile(latencies, 0.5).toFixed(1));
   }
   const slowest = Math.max(...Object.values(vendorP50Ms));
+  const allAtOnce = percentile(await sequentialLatencies(settings.latencySamples, () => Promise.all(planned.upstreamUrls.map(direct))), 0.5);
   const graphP50 = percentile(await sequentialLatencies(settings.latencySamples, () => once(planned.graph)), 0.5);
   const passP50 = percentile(await sequentialLatencies(settings.latencySamples, () => once(planned.passThrough)), 0.5);
   await control('reset', {});
@@ -506,10 +518,13 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
     vendorLatencyMs: settings.latencyScenarioMs,
     vendorP50Ms,
     slowestVendorP50Ms: slowest,
+    allCallsAtOnceP50Ms: Number(allAtOnce.toFixed(1)),
     graphP50Ms: Number(graphP50.toFixed(1)),
     passThroughP50Ms: Number(passP50.toFixed(1)),
     graphToSlowestVendor: Number((graphP50 / slowest).toFixed(2)),
     passThroughToSlowestVendor: Number((passP50 / slowest).toFixed(2)),
+    graphToAllCallsAtOnce: Number((graphP50 / allAtOnce).toFixed(2)),
+    passThroughToAllCallsAtOnce: Number((passP50 / allAtOnce).toFixed(2)),
   };
 }
 
@@ -558,6 +573,77 @@ async function coalescingScenario(planned: Planned): Promise<CoalescingResult> {
   }
 }
 
+interface SoakCheckpoint {
+  requests: number;
+  requestsPerSecond: number;
+  failed: number;
+  /** After a full collection (the target runs with --expose-gc). */
+  rssMb: number;
+  heapUsedMb: number;
+  rssPeakMb: number;
+}
+
+interface SoakResult {
+  /** The scenarios whose requests every connection cycled through. */
+  scenarios: string[];
+  checkpoints: SoakCheckpoint[];
+  /** From the first checkpoint (10,000 requests) to the last. */
+  rssGrowthMb: number;
+  heapUsedGrowthMb: number;
+}
+
+/** A fresh graph under `settings.soakRequests` requests cycling through the planned scenarios: does memory grow? */
+async function soak(plans: Planned[]): Promise<SoakResult> {
+  const soakGraph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, ['--expose-gc']);
+  try {
+    await control('reset', {});
+    await setLatency(settings.upstreamMs);
+    const url = `${soakGraph.origin}/graphql`;
+    const bodies = plans.map((planned) => planned.graph.body as string);
+    const marks = [10_000, 25_000, 50_000, 100_000, settings.soakRequests].filter((mark, index, all) => mark <= settings.soakRequests && all.indexOf(mark) === index);
+    const checkpoints: SoakCheckpoint[] = [];
+    let done = 0;
+    for (const mark of marks) {
+      const started = performance.now();
+      const result = await new Promise<autocannon.Result>((resolve, reject) => {
+        autocannon(
+          {
+            url,
+            connections: settings.connections,
+            amount: mark - done,
+            requests: bodies.map((body) => ({ method: 'POST', body, headers: graphRequest({ query: '' }).headers })),
+            verifyBody: (body: string | Buffer | undefined) => !String(body ?? '').includes('"errors"'),
+          },
+          (error, finished) => (error ? reject(error) : resolve(finished)),
+        );
+      });
+      const elapsedSeconds = (performance.now() - started) / 1000;
+      done = mark;
+      const stats = await processStats(soakGraph.origin, true);
+      const memory = rssFromProc(soakGraph.pid);
+      checkpoints.push({
+        requests: done,
+        requestsPerSecond: Number((result.requests.total / elapsedSeconds).toFixed(1)),
+        failed: result.non2xx + result.errors + result.mismatches + result.timeouts,
+        rssMb: Number((memory.rss / 2 ** 20).toFixed(0)),
+        heapUsedMb: Number((stats.heapUsedBytes / 2 ** 20).toFixed(1)),
+        rssPeakMb: Number((memory.peak / 2 ** 20).toFixed(0)),
+      });
+      console.log(`soak: ${JSON.stringify(checkpoints[checkpoints.length - 1])}`);
+    }
+    const first = checkpoints[0] as SoakCheckpoint;
+    const last = checkpoints[checkpoints.length - 1] as SoakCheckpoint;
+    return {
+      scenarios: plans.map((planned) => planned.id),
+      checkpoints,
+      rssGrowthMb: last.rssMb - first.rssMb,
+      heapUsedGrowthMb: Number((last.heapUsedMb - first.heapUsedMb).toFixed(1)),
+    };
+  } finally {
+    await stopChild(soakGraph.child);
+  }
+}
+
 // ---------------------------------------------------------------- run
 
 const startedAt = new Date();
@@ -571,11 +657,14 @@ console.log(
 const throughputResults: ThroughputResult[] = [];
 let latencyResult: LatencyResult | null = null;
 let coalescingResult: CoalescingResult | null = null;
+let soakResult: SoakResult | null = null;
+const plans: Planned[] = [];
 try {
   for (const scenario of settings.scenarios) {
     const body = await scenario.prepare(sendToGraph);
     const comparedBody = compared ? await scenario.prepare(sendTo(compared.origin)) : null;
     const planned = await plan(scenario.id, scenario.name, body, comparedBody);
+    plans.push(planned);
     const result = await throughput(planned);
     throughputResults.push(result);
     console.log(
@@ -593,7 +682,8 @@ try {
       latencyResult = await latencyAtOneConnection(planned);
       console.log(
         `merged-20 at 1 connection, vendors at ${settings.latencyScenarioMs} ms: graph p50 ${latencyResult.graphP50Ms} ms = ` +
-          `${latencyResult.graphToSlowestVendor}× the slowest vendor (${latencyResult.slowestVendorP50Ms} ms); pass-through ${latencyResult.passThroughToSlowestVendor}×`,
+          `${latencyResult.graphToSlowestVendor}× the slowest vendor (${latencyResult.slowestVendorP50Ms} ms); pass-through ${latencyResult.passThroughToSlowestVendor}×; ` +
+          `all the page's calls at once, direct: ${latencyResult.allCallsAtOnceP50Ms} ms (graph ${latencyResult.graphToAllCallsAtOnce}×, pass-through ${latencyResult.passThroughToAllCallsAtOnce}×)`,
       );
       if (settings.coalesceConnections > 0) {
         coalescingResult = await coalescingScenario(planned);
@@ -605,6 +695,7 @@ try {
       }
     }
   }
+  if (settings.soakRequests > 0) soakResult = await soak(plans);
 } finally {
   await stopChild(graph.child);
   await stopChild(passThrough.child);
@@ -623,6 +714,7 @@ const report = {
   throughput: throughputResults,
   latencyAtOneConnection: latencyResult,
   coalescing: coalescingResult,
+  soak: soakResult,
 };
 mkdirSync(dirname(settings.out), { recursive: true });
 writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
@@ -643,7 +735,8 @@ console.log(`\n${table.join('\n')}`);
 if (latencyResult) {
   console.log(
     `\nOne connection, every vendor at ${latencyResult.vendorLatencyMs} ms, merged first 20: graph p50 ${latencyResult.graphP50Ms} ms, ` +
-      `slowest vendor ${latencyResult.slowestVendorP50Ms} ms → **${latencyResult.graphToSlowestVendor}×** (pass-through ${latencyResult.passThroughToSlowestVendor}×).`,
+      `slowest vendor ${latencyResult.slowestVendorP50Ms} ms → **${latencyResult.graphToSlowestVendor}×** (pass-through ${latencyResult.passThroughToSlowestVendor}×); ` +
+      `all the page's calls at once, made directly: ${latencyResult.allCallsAtOnceP50Ms} ms → graph **${latencyResult.graphToAllCallsAtOnce}×** (pass-through ${latencyResult.passThroughToAllCallsAtOnce}×).`,
   );
 }
 if (coalescingResult) {
@@ -652,6 +745,16 @@ if (coalescingResult) {
     `\n${connections} clients on the same inbox page (merged first 20): with coalescing ${coalescing.requestsPerSecond} req/s, ` +
       `${coalescing.upstreamCallsPerRequest} upstream calls per request, p50 ${coalescing.p50Ms} ms, ${coalescing.cpuMsPerRequest} CPU ms/req; without ` +
       `${separate.requestsPerSecond} req/s, ${separate.upstreamCallsPerRequest} upstream calls per request, p50 ${separate.p50Ms} ms, ${separate.cpuMsPerRequest} CPU ms/req.`,
+  );
+}
+if (soakResult) {
+  const first = soakResult.checkpoints[0] as SoakCheckpoint;
+  const last = soakResult.checkpoints[soakResult.checkpoints.length - 1] as SoakCheckpoint;
+  console.log(
+    `\nSoak (${soakResult.scenarios.join(' + ')}, a fresh graph): after ${first.requests} requests RSS ${first.rssMb} MB, heap ${first.heapUsedMb} MB; ` +
+      `after ${last.requests} RSS ${last.rssMb} MB, heap ${last.heapUsedMb} MB (growth ${soakResult.rssGrowthMb} MB RSS, ${soakResult.heapUsedGrowthMb} MB heap); ` +
+      `RSS peak ${Math.max(...soakResult.checkpoints.map((checkpoint) => checkpoint.rssPeakMb))} MB; ` +
+      `${soakResult.checkpoints.reduce((sum, checkpoint) => sum + checkpoint.failed, 0)} failed.`,
   );
 }
 const failures = throughputResults.filter((result) => result.graph.failed > 0 || result.passThrough.failed > 0);
