@@ -1,4 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { GraphQLError, type ExecutionResult, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { AppConfig } from './config.js';
@@ -148,6 +149,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
       ...observability.plugins.first,
       ...profile.plugins,
       ...persistedOperationPlugins(config.persistedOperations),
+      useGraphQlJit(),
       useRequestScope(),
       useStableErrorCodes(),
       useOperationLimits(config),
