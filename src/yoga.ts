@@ -12,6 +12,7 @@ import { persistedOperationPlugins } from './persisted-operations.js';
 import { createAdapters } from './providers/registry.js';
 import { markArrival, runInRequestScope } from './request-scope.js';
 import { useOperationLimits } from './limits/plugin.js';
+import { useRequestBodyLimit } from './limits/request-body.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
@@ -143,8 +144,10 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     // GraphiQL's page is a 9 MB bundle (32 MB of heap once loaded): read on its first render, never in production.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
-    // Larger bodies answer HTTP 413 (REQUEST_ENTITY_TOO_LARGE) before they are parsed.
-    maxRequestBodySize: config.limits.maxRequestBodyBytes,
+    // Larger bodies answer HTTP 413 (REQUEST_ENTITY_TOO_LARGE) before they are parsed: useRequestBodyLimit.
+    maxRequestBodySize: false,
+    // No file uploads: multipart bodies are refused as an unsupported media type, not parsed.
+    multipart: false,
     plugins: [
       ...observability.plugins.first,
       ...profile.plugins,
@@ -165,6 +168,8 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
         blockFieldSuggestion: { enabled: !config.operations.introspection },
       }),
       usePartialErrors(),
+      // After Yoga's own request parsers, so it wraps the one selected.
+      useRequestBodyLimit(config.limits.maxRequestBodyBytes),
       ...observability.plugins.last,
     ],
   });

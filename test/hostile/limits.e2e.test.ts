@@ -143,6 +143,46 @@ describe('input sizes (point 7)', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('REQUEST_ENTITY_TOO_LARGE');
     expect(graph.upstreamRequests()).toBe(0);
   });
+
+  /** A body sent chunked, with no Content-Length: the limit is counted as the body streams in. */
+  async function chunked(padBytes: number): Promise<{ status: number; body: GraphQLResponse }> {
+    const text = JSON.stringify({ query: '{ conversations(first: 1) { edges { node { id } } } }', variables: { pad: 'x'.repeat(padBytes) } });
+    const chunks = (async function* () {
+      for (let offset = 0; offset < text.length; offset += 64 * 1024) yield Buffer.from(text.slice(offset, offset + 64 * 1024));
+    })();
+    const response = await request(graph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: chunks,
+    });
+    return { status: response.statusCode, body: (await response.body.json()) as GraphQLResponse };
+  }
+
+  it('a chunked body (no Content-Length) over 1 MB answers HTTP 413 too, and one under it is served', async () => {
+    graph.resetEmulators();
+    const over = await chunked(1_100_000);
+    expect(over.status).toBe(413);
+    expect(over.body.errors?.[0]?.extensions?.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+    expect(graph.upstreamRequests()).toBe(0);
+    const under = await chunked(200_000);
+    expect(under.status).toBe(200);
+    expect(under.body.errors).toBeUndefined();
+  });
+
+  it('a multipart body (file upload) is refused with a code, not parsed', async () => {
+    const boundary = 'graph-test-boundary';
+    const part = (name: string, value: string): string => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const form = part('operations', JSON.stringify({ query: '{ conversations(first: 1) { edges { node { id } } } }' })) + part('map', '{}') + `--${boundary}--\r\n`;
+    const response = await request(graph.url, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: form,
+    });
+    expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    expect(response.statusCode).toBeLessThan(500);
+    const text = await response.body.text();
+    expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
 });
 
 describe('every error is coded (point 8)', () => {
