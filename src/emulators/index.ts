@@ -27,21 +27,23 @@ export interface EmulatorSetOptions extends Omit<EmulatorOptions, 'port'> {
   ports?: Partial<Record<Provider, number>>;
   /** Per-vendor `size`, overriding `size` for that vendor. */
   sizes?: Partial<Record<Provider, number>>;
+  /** Start only these vendors' emulators (all five by default): the bench runs each in its own process, as real vendors do not share a CPU. */
+  only?: readonly Provider[];
 }
 
 /** Starts the emulators of all five vendors on loopback, loaded with seeded demo data. */
 export async function startEmulators(options: EmulatorSetOptions = {}): Promise<EmulatorSet> {
-  const { ports = {}, sizes = {}, ...common } = options;
-  const dataOf = (provider: Provider): Omit<EmulatorOptions, 'port'> => ({ ...common, size: sizes[provider] ?? common.size });
-  const started = await Promise.all([
-    startFlashbackEmulator({ ...dataOf('FLASHBACK'), port: ports.FLASHBACK ?? 0 }).then((handle) => ['FLASHBACK', handle] as const),
-    startChatbaseEmulator({ ...dataOf('CHATBASE'), port: ports.CHATBASE ?? 0 }).then((handle) => ['CHATBASE', handle] as const),
-    startMoveworksDataEmulator({ ...dataOf('MOVEWORKS_DATA'), port: ports.MOVEWORKS_DATA ?? 0 }).then((handle) => ['MOVEWORKS_DATA', handle] as const),
-    startSymblEmulator({ ...dataOf('SYMBL'), port: ports.SYMBL ?? 0 }).then((handle) => ['SYMBL', handle] as const),
-    startMoveworksConversationsEmulator({ ...dataOf('MOVEWORKS_CONVERSATIONS'), port: ports.MOVEWORKS_CONVERSATIONS ?? 0 }).then(
-      (handle) => ['MOVEWORKS_CONVERSATIONS', handle] as const,
-    ),
-  ]);
+  const { ports = {}, sizes = {}, only, ...common } = options;
+  const optionsOf = (provider: Provider): EmulatorOptions => ({ ...common, size: sizes[provider] ?? common.size, port: ports[provider] ?? 0 });
+  const starters: Record<Provider, (options: EmulatorOptions) => Promise<{ emulator: Emulator; env: Record<string, string> }>> = {
+    FLASHBACK: startFlashbackEmulator,
+    CHATBASE: startChatbaseEmulator,
+    MOVEWORKS_DATA: startMoveworksDataEmulator,
+    SYMBL: startSymblEmulator,
+    MOVEWORKS_CONVERSATIONS: startMoveworksConversationsEmulator,
+  };
+  const providers = (Object.keys(starters) as Provider[]).filter((provider) => !only || only.includes(provider));
+  const started = await Promise.all(providers.map(async (provider) => [provider, await starters[provider](optionsOf(provider))] as const));
   const emulators: Partial<Record<Provider, Emulator>> = {};
   let env: Record<string, string> = {};
   for (const [provider, handle] of started) {

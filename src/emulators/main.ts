@@ -1,14 +1,22 @@
 import { DEFAULT_EMULATOR_PORTS, startEmulators } from './index.js';
 import type { Provider } from '../domain.js';
 
-/** `npm run emulators`: the five vendor emulators on fixed ports (EMULATOR_<PROVIDER>_PORT overrides), then KEY=VALUE lines. */
+/** `npm run emulators`: the five vendor emulators (or EMULATOR_ONLY's) on fixed ports (EMULATOR_<PROVIDER>_PORT overrides), then KEY=VALUE lines. */
 const ports = Object.fromEntries(
   Object.entries(DEFAULT_EMULATOR_PORTS).map(([provider, port]) => [provider, Number(process.env[`EMULATOR_${provider}_PORT`] ?? port)]),
 ) as Record<Provider, number>;
 const seed = process.env.EMULATOR_SEED ? Number(process.env.EMULATOR_SEED) : undefined;
 const size = process.env.EMULATOR_SIZE ? Number(process.env.EMULATOR_SIZE) : undefined;
 
-const set = await startEmulators({ ports, seed, size });
+// EMULATOR_ONLY=SYMBL,CHATBASE: only those vendors (the bench starts one process per vendor).
+const only = process.env.EMULATOR_ONLY?.split(',').map((name) => name.trim().toUpperCase());
+const unknown = only?.filter((name) => !(name in DEFAULT_EMULATOR_PORTS));
+if (unknown && unknown.length > 0) {
+  console.error(`EMULATOR_ONLY names unknown vendors: ${unknown.join(', ')} (known: ${Object.keys(DEFAULT_EMULATOR_PORTS).join(', ')})`);
+  process.exit(1);
+}
+
+const set = await startEmulators({ ports, seed, size, ...(only ? { only: only as Provider[] } : {}) });
 for (const [key, value] of Object.entries(set.env)) console.log(`${key}=${value}`);
 console.error('# emulators running; Ctrl-C stops them. Control routes: <base origin>/__control/{log,counters,connections,faults,latency,reset}');
 const stop = (): void => {
