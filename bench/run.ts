@@ -13,7 +13,7 @@ import { vendorHeadersByOrigin } from './vendor-headers.js';
 /**
  * `npm run bench`: what the graph adds on top of the vendor round trips it wraps.
  *
- * Eight processes: this one (the load generator, autocannon), one per vendor emulator, the graph, and a thin
+ * Four processes (eight with BENCH_EMULATORS=per-vendor): this one (the load generator, autocannon), the emulators, the graph, and a thin
  * pass-through (bench/pass-through.ts) that makes the same upstream GETs the graph made for the page,
  * parses them and concatenates them. Both targets are loaded in the same run, alternating in rounds,
  * so every figure is also a ratio that survives a busy machine. See README "Benchmarks".
@@ -41,6 +41,7 @@ const settings = {
   /** Extra environment for the compared graph, e.g. `UPSTREAM_COALESCE=true` (space-separated KEY=VALUE). */
   compareEnv: env.BENCH_COMPARE_ENV,
   out: env.BENCH_OUT ?? 'bench/results/latest.json',
+  emulators: env.BENCH_EMULATORS === 'per-vendor' ? ('per-vendor' as const) : ('shared' as const),
 };
 
 // ---------------------------------------------------------------- processes
@@ -137,12 +138,15 @@ function rssFromProc(pid: number): { rss: number; peak: number } {
 
 // ---------------------------------------------------------------- emulators
 
-// One process per vendor: real vendors do not share a CPU, and one process answering all of a page's
-// calls at once would make the slowest vendor look faster alone than it is within a page.
+// `shared` (the default, as issue #12 measured): one process serves all five vendors, so vendor work takes
+// at most one of the machine's cores. `per-vendor`: one process each, as real vendors do not share a CPU;
+// on 2 cores they then compete with the graph and the pass-through for both.
 const PROVIDERS = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'] as const;
-const emulatorChildren = PROVIDERS.map((provider) =>
-  startChild('src/emulators/main.ts', { ...env, EMULATOR_ONLY: provider, [`EMULATOR_${provider}_PORT`]: '0' }),
-);
+const ALL_PORTS_FREE = Object.fromEntries(PROVIDERS.map((provider) => [`EMULATOR_${provider}_PORT`, '0']));
+const emulatorChildren =
+  settings.emulators === 'per-vendor'
+    ? PROVIDERS.map((provider) => startChild('src/emulators/main.ts', { ...env, ...ALL_PORTS_FREE, EMULATOR_ONLY: provider }))
+    : [startChild('src/emulators/main.ts', { ...env, ...ALL_PORTS_FREE })];
 await Promise.all(emulatorChildren.map((child) => child.waitFor((line) => line.startsWith('# emulators running'))));
 const vendorEnv: Record<string, string> = {};
 for (const line of emulatorChildren.flatMap((child) => child.lines)) {
@@ -648,7 +652,7 @@ const loadBefore = loadavg();
 console.log(
   `node ${process.version}, ${cpus().length} cores, load average ${loadBefore.map((value) => value.toFixed(1)).join(' ')}; ` +
     `${settings.seconds}s per target and scenario in ${settings.rounds} alternating rounds (+${settings.warmupSeconds}s warm-up), ` +
-    `${settings.connections} connections, emulator latency ${settings.upstreamMs} ms`,
+    `${settings.connections} connections, emulator latency ${settings.upstreamMs} ms, emulators ${settings.emulators === 'shared' ? 'in one process' : 'one process per vendor'}`,
 );
 
 const throughputResults: ThroughputResult[] = [];
