@@ -144,26 +144,55 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
   const ordered = forward ? walk.edges : [...walk.edges].reverse();
   const untyped = inputs as MergeInput<unknown>[];
   const inputIndex = new Map(inputs.map((input, index) => [input.key, index]));
-  const edges = ordered.map((edge) => ({
-    node: edge.item,
-    cursor: codec.encode(binding, [
-      packBoundary(edge.before, untyped),
-      inputIndex.get(edge.input) as number,
-      packComponent(edge.after[edge.input] as Component),
-    ] as JsonValue),
-  }));
+  // Cursors are signed when read, once: a query that selects no `cursor` (messages inside an inbox page, say)
+  // signs none. A page of 50 conversations with 5 messages each signed 300 cursors for the 2 it used.
+  const edges = ordered.map((edge) =>
+    lazyEdge(edge.item, () =>
+      codec.encode(binding, [
+        packBoundary(edge.before, untyped),
+        inputIndex.get(edge.input) as number,
+        packComponent(edge.after[edge.input] as Component),
+      ] as JsonValue),
+    ),
+  );
   const cameFromCursor = request.cursor !== null;
   // A page without edges that may continue still moves on: its cursor is where the walk stopped scanning.
-  const resume =
-    edges.length === 0 && walk.hasMore ? codec.encode(binding, [packBoundary(walk.next, untyped)] as JsonValue) : null;
+  const resume = once(() => (edges.length === 0 && walk.hasMore ? codec.encode(binding, [packBoundary(walk.next, untyped)] as JsonValue) : null));
   return {
     edges,
     pageInfo: {
       hasNextPage: forward ? walk.hasMore : cameFromCursor,
       hasPreviousPage: forward ? cameFromCursor : walk.hasMore,
-      startCursor: edges[0]?.cursor ?? resume,
-      endCursor: edges[edges.length - 1]?.cursor ?? resume,
+      get startCursor() {
+        return edges[0]?.cursor ?? resume();
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? resume();
+      },
     },
     failures: walk.failures,
+  };
+}
+
+function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/** An edge whose cursor is computed on first read (see resolveConnection). */
+export function lazyEdge<T>(node: T, cursorOf: () => string): Edge<T> {
+  const cursor = once(cursorOf);
+  return {
+    node,
+    get cursor() {
+      return cursor();
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { GraphContext } from '../context.js';
 import { bindingOf } from '../connection/cursor.js';
-import { parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
+import { lazyEdge, parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
 import type { Conversation, Message } from '../domain.js';
 import { unsupportedPagination } from '../errors.js';
 import { builder } from './builder.js';
@@ -95,10 +95,9 @@ export const ConversationNode = builder.loadableNode('Conversation', {
               tolerateFailures: false,
             });
             const conversation = addressOf(c, context).key;
-            const edges = connection.edges.map((edge) => ({
-              cursor: edge.cursor,
-              node: { message: edge.node, address: { provider: c.provider, key: { conversation, providerId: edge.node.providerId } } },
-            }));
+            const edges = connection.edges.map((edge) =>
+              lazyEdge({ message: edge.node, address: { provider: c.provider, key: { conversation, providerId: edge.node.providerId } } }, () => edge.cursor),
+            );
             const totalCount = () => stream.count().catch((error: unknown) => rethrowUpstream(error, c.provider));
             return { ...connection, edges, totalCount };
           } catch (error) {
