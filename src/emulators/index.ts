@@ -27,7 +27,7 @@ export interface EmulatorSetOptions extends Omit<EmulatorOptions, 'port'> {
   ports?: Partial<Record<Provider, number>>;
   /** Per-vendor `size`, overriding `size` for that vendor. */
   sizes?: Partial<Record<Provider, number>>;
-  /** Start only these vendors' emulators (all five by default): the bench runs each in its own process, as real vendors do not share a CPU. */
+  /** Start only these vendors' emulators (all five by default); `BENCH_EMULATORS=per-vendor` runs each in its own process. */
   only?: readonly Provider[];
 }
 

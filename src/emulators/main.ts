@@ -8,7 +8,7 @@ const ports = Object.fromEntries(
 const seed = process.env.EMULATOR_SEED ? Number(process.env.EMULATOR_SEED) : undefined;
 const size = process.env.EMULATOR_SIZE ? Number(process.env.EMULATOR_SIZE) : undefined;
 
-// EMULATOR_ONLY=SYMBL,CHATBASE: only those vendors (the bench starts one process per vendor).
+// EMULATOR_ONLY=SYMBL,CHATBASE: only those vendors (BENCH_EMULATORS=per-vendor starts one process per vendor).
 const only = process.env.EMULATOR_ONLY?.split(',').map((name) => name.trim().toUpperCase());
 const unknown = only?.filter((name) => !(name in DEFAULT_EMULATOR_PORTS));
 if (unknown && unknown.length > 0) {
