@@ -44,6 +44,7 @@ export interface HttpSettings {
   breakerThreshold: number;
   breakerHalfOpenAfterMs: number;
   connections: number;
+  maxResponseBytes: number;
   /** Wired by the graph at start, never read from the environment (see UpstreamRuntime). */
   observer?: UpstreamObserver;
   gate?: UpstreamGate;
@@ -203,6 +204,7 @@ export function loadConfig(env: Env): AppConfig {
       breakerThreshold: integer('UPSTREAM_BREAKER_THRESHOLD', DEFAULT_HTTP_SETTINGS.breakerThreshold, 0, 1000),
       breakerHalfOpenAfterMs: integer('UPSTREAM_BREAKER_HALF_OPEN_MS', DEFAULT_HTTP_SETTINGS.breakerHalfOpenAfterMs, 0, 600_000),
       connections: integer('UPSTREAM_CONNECTIONS', DEFAULT_HTTP_SETTINGS.connections, 1, 1024),
+      maxResponseBytes: integer('UPSTREAM_MAX_RESPONSE_BYTES', DEFAULT_HTTP_SETTINGS.maxResponseBytes, 1024, 1024 * 1_048_576),
     },
     cursorSecret: read('CURSOR_SECRET') ?? DEV_CURSOR_SECRET,
     maxPageSize: integer('MAX_PAGE_SIZE', 100, 1, 1000),

@@ -27,6 +27,8 @@ export interface HttpClientOptions {
   breakerThreshold: number;
   breakerHalfOpenAfterMs: number;
   connections: number;
+  /** A vendor body longer than this is refused as it arrives (UPSTREAM_BAD_RESPONSE), never buffered whole. */
+  maxResponseBytes: number;
   /** Test seam: undici's MockAgent, or any dispatcher. */
   dispatcher?: Dispatcher;
   /** Sees every attempt, retry, breaker change and final failure (metrics, logs, traces). */
@@ -85,6 +87,7 @@ export const DEFAULT_HTTP_SETTINGS = {
   breakerThreshold: 10,
   breakerHalfOpenAfterMs: 5_000,
   connections: 16,
+  maxResponseBytes: 16 * 1_048_576,
 } satisfies Omit<HttpClientOptions, 'provider' | 'baseUrl' | 'headers'>;
 
 export type QueryValue = string | number | boolean | null | undefined;
@@ -144,6 +147,7 @@ export class HttpClient {
       options.dispatcher ??
       new Pool(this.origin, {
         connections: options.connections,
+        maxResponseSize: options.maxResponseBytes,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
@@ -383,6 +387,9 @@ function deadlineError(facts: { provider: Provider; method: string; url: string 
 }
 
 function transportError(error: unknown, facts: { provider: Provider; method: string; url: string }): UpstreamError {
+  if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
+    return new UpstreamError(`${facts.provider} sent a body over UPSTREAM_MAX_RESPONSE_BYTES`, { ...facts, code: ErrorCode.UPSTREAM_BAD_RESPONSE }, { cause: error });
+  }
   const timedOut =
     error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError ||
