@@ -10,7 +10,7 @@ import { z } from 'zod/v4';
  *
  * A zod refinement has no JSON Schema form, so each one must name a format this module knows,
  * `.meta({ format })` (see WIRE_FORMATS); compiling refuses a refinement without one, rather than let
- * the check vanish. test/wire-schema.test.ts holds zod and Ajv to the same verdict on vendor bodies
+ * the check vanish. test/wire-schema.e2e.test.ts holds zod and Ajv to the same verdict on vendor bodies
  * and mutations of them.
  */
 
