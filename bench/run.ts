@@ -31,7 +31,7 @@ const settings = {
   latencyScenarioMs: Number(env.BENCH_LATENCY_MS ?? 50),
   latencySamples: Number(env.BENCH_LATENCY_SAMPLES ?? 40),
   coalesceConnections: Number(env.BENCH_COALESCE_CONNECTIONS ?? 50),
-  /** `npm run bench:soak`: this many merged pages, memory read after 10,000 and at the end (0: no soak). */
+  /** `npm run bench:soak`: this many requests through a fresh graph, memory read at 10k, 25k, 50k, 100k (up to it) and at the end (0: no soak). */
   soakRequests: Number(env.BENCH_SOAK_REQUESTS ?? 0),
   scenarios: env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',').map((id) => scenarioById(id.trim())) : SCENARIOS,
   /** A directory: the graph runs under `node --cpu-prof` and writes its profile there on exit. */
