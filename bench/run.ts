@@ -214,11 +214,12 @@ interface Request {
   headers?: Record<string, string>;
 }
 
+const GRAPHQL_HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
 const graphRequest = (body: GraphQLBody, origin = graph.origin): Request => ({
   url: `${origin}/graphql`,
   method: 'POST',
   body: JSON.stringify(body),
-  headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+  headers: GRAPHQL_HEADERS,
 });
 
 async function once(target: Request): Promise<{ status: number; text: string }> {
@@ -612,7 +613,7 @@ async function soak(plans: Planned[]): Promise<SoakResult> {
             url,
             connections: settings.connections,
             amount: mark - done,
-            requests: bodies.map((body) => ({ method: 'POST', body, headers: graphRequest({ query: '' }).headers })),
+            requests: bodies.map((body) => ({ method: 'POST', body, headers: GRAPHQL_HEADERS })),
             verifyBody: (body: string | Buffer | undefined) => !String(body ?? '').includes('"errors"'),
           },
           (error, finished) => (error ? reject(error) : resolve(finished)),

@@ -87,19 +87,21 @@ async function walkPages(filter: ConversationFilter, sizes: number[]): Promise<{
   throw new Error('walk did not end');
 }
 
+/** Random filters over the demo data: an archived state (or none) and a created-at range between real instants. */
+const instant = fc.integer({ min: 0, max: 259 }).map((index) => new Date(mw.conversations[index]?.created_at ?? ANCHOR));
+const filterArbitrary: fc.Arbitrary<ConversationFilter> = fc
+  .record({
+    archived: fc.constantFrom<boolean | null | undefined>(undefined, null, true, false),
+    from: fc.option(instant),
+    to: fc.option(instant),
+  })
+  .map(({ archived, from, to }) => ({
+    ...EMPTY_FILTER,
+    createdAt: from || to ? { from, to } : null,
+    moveworksConversations: archived === undefined ? null : { archived },
+  }));
+
 describe('conversations, forward', () => {
-  const instant = fc.integer({ min: 0, max: 259 }).map((index) => new Date(mw.conversations[index]?.created_at ?? ANCHOR));
-  const filterArbitrary: fc.Arbitrary<ConversationFilter> = fc
-    .record({
-      archived: fc.constantFrom<boolean | null | undefined>(undefined, null, true, false),
-      from: fc.option(instant),
-      to: fc.option(instant),
-    })
-    .map(({ archived, from, to }) => ({
-      ...EMPTY_FILTER,
-      createdAt: from || to ? { from, to } : null,
-      moveworksConversations: archived === undefined ? null : { archived },
-    }));
 
   it('yields exactly the emulator list for random page sizes and filters, within the request bound', async () => {
     await fc.assert(
@@ -238,18 +240,6 @@ describe('conversations, forward', () => {
 });
 
 describe('conversations, backward and counts (scan index)', () => {
-  const instant = fc.integer({ min: 0, max: 259 }).map((index) => new Date(mw.conversations[index]?.created_at ?? ANCHOR));
-  const filterArbitrary: fc.Arbitrary<ConversationFilter> = fc
-    .record({
-      archived: fc.constantFrom<boolean | null | undefined>(undefined, null, true, false),
-      from: fc.option(instant),
-      to: fc.option(instant),
-    })
-    .map(({ archived, from, to }) => ({
-      ...EMPTY_FILTER,
-      createdAt: from || to ? { from, to } : null,
-      moveworksConversations: archived === undefined ? null : { archived },
-    }));
 
   /** Upstream pages of the scans an index needs: per state, until updated_at falls below `from`. */
   function indexScanPages(filter: ConversationFilter): number {

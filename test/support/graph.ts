@@ -24,6 +24,20 @@ export interface TestGraph {
   close(): Promise<void>;
 }
 
+/** One GraphQL POST over real HTTP, as a client sends it. */
+export async function postGraphQL<TData = Record<string, unknown>>(
+  url: string,
+  document: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<TData>> {
+  const response = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    body: JSON.stringify({ query: document, variables }),
+  });
+  return (await response.body.json()) as GraphQLResponse<TData>;
+}
+
 /** Fast retries and no breaker: failures in tests show at once and deterministically. */
 export const TEST_HTTP_ENV = {
   UPSTREAM_TIMEOUT_MS: '2000',
@@ -57,14 +71,7 @@ export async function startTestGraph(
     config,
     graph,
     emulators,
-    async query<TData>(document: string, variables?: Record<string, unknown>) {
-      const response = await request(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-        body: JSON.stringify({ query: document, variables }),
-      });
-      return (await response.body.json()) as GraphQLResponse<TData>;
-    },
+    query: (document, variables) => postGraphQL(url, document, variables),
     upstreamRequests: () => all().reduce((sum, emulator) => sum + emulator.requestLog.length, 0),
     resetEmulators: () => all().forEach((emulator) => emulator.reset()),
     async close() {

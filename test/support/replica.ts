@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import type { GraphQLResponse } from './graph.js';
+import { postGraphQL, type GraphQLResponse } from './graph.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -59,14 +59,7 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
     waitFor: async (pattern, since = 0) => {
       await waitFor(pattern, since);
     },
-    async query<TData>(document: string, variables?: Record<string, unknown>) {
-      const response = await request(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-        body: JSON.stringify({ query: document, variables }),
-      });
-      return (await response.body.json()) as GraphQLResponse<TData>;
-    },
+    query: (document, variables) => postGraphQL(url, document, variables),
     async metrics() {
       const response = await request(new URL('/metrics', url));
       return response.body.text();
