@@ -42,9 +42,14 @@ export function mapMessages(wire: ChatbaseConversationWire, customer: Person | n
   });
 }
 
-/** `chatbotId` is the chatbot the conversation was read from: the one a look-up must ask again. */
+/**
+ * `chatbotId` is the chatbot the conversation was read from: the one a look-up must ask again. The inline
+ * messages are mapped when first read: a page maps every conversation of its upstream pages, most of which
+ * no query asks the messages of.
+ */
 export function mapConversation(wire: ChatbaseConversationWire, chatbotId: string): Conversation {
   const customer = customerPerson(wire.customer);
+  let messages: Message[] | undefined;
   return {
     provider: 'CHATBASE',
     providerId: wire.id,
@@ -53,7 +58,9 @@ export function mapConversation(wire: ChatbaseConversationWire, chatbotId: strin
     title: null,
     creator: customer,
     members: customer ? [customer] : [],
-    messages: mapMessages(wire, customer),
+    get messages(): Message[] {
+      return (messages ??= mapMessages(wire, customer));
+    },
     details: {
       provider: 'CHATBASE',
       chatbotId,

@@ -92,7 +92,7 @@ export function createMoveworksConversationsAdapter(
       const forward = createWatermarkStream<MoveworksConversationWire>({
         fetchPage: (cursor) => pages.load({ archived, cursor }),
         facts: conversationFacts,
-        keep,
+        keep: (_wire, facts) => inCreatedRange(facts.createdAtMs, plan.createdAt),
         stopBelowMs: plan.stopBelowMs,
         orderViolation: orderViolation('conversations'),
       });

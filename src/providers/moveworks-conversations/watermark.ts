@@ -58,8 +58,8 @@ export interface WatermarkSource<T> {
   /** One upstream page (the vendor's order) from `cursor` (null: the first page). */
   fetchPage(cursor: string | null): Promise<UpstreamPage<T>>;
   facts(item: T): ScanFacts;
-  /** Local refinement of what the vendor cannot filter. */
-  keep?(item: T): boolean;
+  /** Local refinement of what the vendor cannot filter; `facts` are the item's, already read. */
+  keep?(item: T, facts: ScanFacts): boolean;
   /** Nothing created before this instant is wanted: the scan ends once `updated_at` falls below it. */
   stopBelowMs?: number | null;
   /** The error to throw when the vendor breaks the order (or `created_at > updated_at`) the scan relies on. */
@@ -181,7 +181,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
           watermark = facts.updatedAtMs;
           const key = { ms: facts.createdAtMs, id: facts.id };
           if (emittedUpTo && compareKeys(key, emittedUpTo) <= 0) continue;
-          if (!keep(item)) continue;
+          if (!keep(item, facts)) continue;
           buffer.push({ item, key, page: pageIndex });
         }
       };
