@@ -51,6 +51,23 @@ describe('binary JSON', () => {
     expect(encodeBinaryJson(payload).length).toBeLessThan(JSON.stringify(payload).length * 0.6);
   });
 
+  it('writes the bytes it always wrote, so cursors issued before a release still read after it', () => {
+    const value: JsonValue = {
+      c: 'abc',
+      k: ['2026-11-29T17:00:00.000Z', 'conv_01HZX9ABCDEFG'],
+      p: { FLASHBACK: 20, CHATBASE: [1, 'sales-bot', 'bot-émoji-🤖'] },
+      e: true,
+      n: null,
+      f: 1.5,
+      big: 2 ** 40,
+      neg: -7,
+      r: 'abc',
+    };
+    expect(encodeBinaryJson(value).toString('base64')).toBe(
+      'mQcBYwcDYWJjBwFrggaAuv6DxWgIEnKJ7/9NR2V/QAQgxBRgBwFwkggJFLASHBACKFQICAhwEwQEhINBCAmxqV6z5ui0Bw9ib3Qtw6ltb2ppLfCfpJYHAWUCBwFuAAcBZgMAAAAAAAD4PwcDYmlnBICAgICAIAcDbmVnBQcHAXIJAQ==',
+    );
+  });
+
   it('refuses truncated, padded or impossible input', () => {
     const good = encodeBinaryJson({ list: [1, 'two', '2026-10-30T01:45:48.338Z', 'conv_01M657R3HJD8WP5M42ZPD80SVV'] });
     for (let cut = 0; cut < good.length; cut += 1) expect(() => decodeBinaryJson(good.subarray(0, cut))).toThrow(RangeError);

@@ -27,8 +27,15 @@ const SMALL_OBJECT = 0x90; // 0x90..0x9f: 0..15 entries
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const ALPHABET_INDEX = new Map([...ALPHABET].map((char, index) => [char, index]));
+/** Six-bit value by char code (ASCII); only read for strings BASE64URL has matched. */
+const ALPHABET_INDEX = new Uint8Array(128);
+for (let index = 0; index < ALPHABET.length; index += 1) ALPHABET_INDEX[ALPHABET.charCodeAt(index)] = index;
 const MAX_DEPTH = 64;
+
+function isAscii(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) > 0x7f) return false;
+  return true;
+}
 
 export function encodeBinaryJson(value: JsonValue): Buffer {
   const bytes: number[] = [];
@@ -62,8 +69,8 @@ export function encodeBinaryJson(value: JsonValue): Buffer {
       uint(text.length);
       let buffer = 0;
       let bits = 0;
-      for (const char of text) {
-        buffer = (buffer << 6) | (ALPHABET_INDEX.get(char) as number);
+      for (let index = 0; index < text.length; index += 1) {
+        buffer = ((buffer << 6) | (ALPHABET_INDEX[text.charCodeAt(index)] as number)) & 0xffff;
         bits += 6;
         if (bits >= 8) {
           bits -= 8;
@@ -73,8 +80,14 @@ export function encodeBinaryJson(value: JsonValue): Buffer {
       if (bits > 0) bytes.push((buffer << (8 - bits)) & 0xff);
       return;
     }
-    const utf8 = Buffer.from(text, 'utf8');
     bytes.push(UTF8);
+    if (isAscii(text)) {
+      // ASCII is its own UTF-8: no Buffer for the short keys every payload repeats.
+      uint(text.length);
+      for (let index = 0; index < text.length; index += 1) bytes.push(text.charCodeAt(index));
+      return;
+    }
+    const utf8 = Buffer.from(text, 'utf8');
     uint(utf8.length);
     for (const byte of utf8) bytes.push(byte);
   };

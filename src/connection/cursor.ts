@@ -42,7 +42,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function createCursorCodec(secret: string): CursorCodec {
   const sign = (binding: string, body: string): string =>
-    createHmac('sha256', secret).update(binding).update('.').update(body).digest('base64url').slice(0, SIGNATURE_CHARS);
+    createHmac('sha256', secret).update(`${binding}.${body}`).digest('base64url').slice(0, SIGNATURE_CHARS);
   return {
     encode(binding, payload) {
       const body = Buffer.concat([Buffer.of(VERSION), encodeBinaryJson(payload)]).toString('base64url');
