@@ -182,29 +182,33 @@ async function upstreamUrls(): Promise<string[]> {
 
 // ---------------------------------------------------------------- targets
 
-/** Builds dist/ in `cwd` (a compared checkout too, when it has the build script) and names the graph's and pass-through's bundles. */
-function builtTargets(cwd = process.cwd()): { graph: string; passThrough: string } {
-  if (!existsSync(join(cwd, 'scripts/build.mjs'))) return { graph: 'bench/graph-server.ts', passThrough: 'bench/pass-through.ts' };
+/**
+ * Builds dist/ in `cwd` (a compared checkout too, when it has the build script) and names the graph's and
+ * pass-through's bundles, and the Node flags `npm start` gives the graph there (package.json `config.graphNodeFlags`).
+ */
+function builtTargets(cwd = process.cwd()): { graph: string; passThrough: string; graphNodeFlags: string[] } {
+  const packageJson = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { config?: { graphNodeFlags?: string } };
+  const graphNodeFlags = (packageJson.config?.graphNodeFlags ?? '').split(/\s+/).filter(Boolean);
+  if (!existsSync(join(cwd, 'scripts/build.mjs'))) return { graph: 'bench/graph-server.ts', passThrough: 'bench/pass-through.ts', graphNodeFlags };
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd, stdio: 'inherit' });
-  return { graph: 'dist/bench-graph-server.js', passThrough: 'dist/bench-pass-through.js' };
+  return { graph: 'dist/bench-graph-server.js', passThrough: 'dist/bench-pass-through.js', graphNodeFlags };
 }
 const scripts = builtTargets();
 const targetEnv = { ...env, ...vendorEnv, UPSTREAM_BREAKER_THRESHOLD: '0' };
 const profileArgs = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] : [];
 // Distinct requests: no sharing of upstream calls between concurrent requests (coalescing has its own scenario).
-const graph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, profileArgs);
-const passThrough = await startTarget(scripts.passThrough, targetEnv);
+const graph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, [...scripts.graphNodeFlags, ...profileArgs]);
+// The same Node flags as the graph: the ratio compares the work, not the tuning.
+const passThrough = await startTarget(scripts.passThrough, targetEnv, scripts.graphNodeFlags);
 const compareEnv = Object.fromEntries(
   (settings.compareEnv ?? '').split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
 const compared =
   settings.compareDir || settings.compareEnv
-    ? await startTarget(
-        builtTargets(settings.compareDir ?? process.cwd()).graph,
-        { ...targetEnv, UPSTREAM_COALESCE: 'false', ...compareEnv },
-        [],
-        settings.compareDir,
-      )
+    ? await (async () => {
+        const comparedTargets = builtTargets(settings.compareDir ?? process.cwd());
+        return startTarget(comparedTargets.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false', ...compareEnv }, comparedTargets.graphNodeFlags, settings.compareDir);
+      })()
     : null;
 
 interface Request {
@@ -541,7 +545,7 @@ interface CoalescingResult {
 
 /** Many clients opening the same inbox page at once: what coalescing identical upstream calls saves. */
 async function coalescingScenario(planned: Planned): Promise<CoalescingResult> {
-  const coalescingGraph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'true' });
+  const coalescingGraph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'true' }, scripts.graphNodeFlags);
   try {
     await control('reset', {});
     await setLatency(settings.upstreamMs);
@@ -596,7 +600,7 @@ interface SoakResult {
 
 /** A fresh graph under `settings.soakRequests` requests cycling through the planned scenarios: does memory grow? */
 async function soak(plans: Planned[]): Promise<SoakResult> {
-  const soakGraph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, ['--expose-gc']);
+  const soakGraph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, [...scripts.graphNodeFlags, '--expose-gc']);
   try {
     await control('reset', {});
     await setLatency(settings.upstreamMs);
