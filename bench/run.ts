@@ -495,6 +495,12 @@ interface LatencyResult {
   passThroughToSlowestVendor: number;
   graphToAllCallsAtOnce: number;
   passThroughToAllCallsAtOnce: number;
+  /**
+   * What the graph itself adds, in ms and as a share of the slowest vendor: graph p50 minus all calls at once.
+   * With vendors on their own machines (no shared cores), all calls at once take as long as the slowest vendor.
+   */
+  graphAddsMs: number;
+  graphAddsShareOfSlowestVendor: number;
 }
 
 /** One connection, vendors at a fixed latency: how much the graph adds to the slowest vendor's answer. */
@@ -531,6 +537,8 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
     passThroughToSlowestVendor: Number((passP50 / slowest).toFixed(2)),
     graphToAllCallsAtOnce: Number((graphP50 / allAtOnce).toFixed(2)),
     passThroughToAllCallsAtOnce: Number((passP50 / allAtOnce).toFixed(2)),
+    graphAddsMs: Number((graphP50 - allAtOnce).toFixed(1)),
+    graphAddsShareOfSlowestVendor: Number(((graphP50 - allAtOnce) / slowest).toFixed(3)),
   };
 }
 
@@ -689,7 +697,8 @@ try {
       console.log(
         `merged-20 at 1 connection, vendors at ${settings.latencyScenarioMs} ms: graph p50 ${latencyResult.graphP50Ms} ms = ` +
           `${latencyResult.graphToSlowestVendor}× the slowest vendor (${latencyResult.slowestVendorP50Ms} ms); pass-through ${latencyResult.passThroughToSlowestVendor}×; ` +
-          `all the page's calls at once, direct: ${latencyResult.allCallsAtOnceP50Ms} ms (graph ${latencyResult.graphToAllCallsAtOnce}×, pass-through ${latencyResult.passThroughToAllCallsAtOnce}×)`,
+          `all the page's calls at once, direct: ${latencyResult.allCallsAtOnceP50Ms} ms (graph ${latencyResult.graphToAllCallsAtOnce}×, pass-through ${latencyResult.passThroughToAllCallsAtOnce}×); ` +
+          `the graph adds ${latencyResult.graphAddsMs} ms = ${(latencyResult.graphAddsShareOfSlowestVendor * 100).toFixed(1)} % of the slowest vendor`,
       );
       if (settings.coalesceConnections > 0) {
         coalescingResult = await coalescingScenario(planned);
@@ -742,7 +751,8 @@ if (latencyResult) {
   console.log(
     `\nOne connection, every vendor at ${latencyResult.vendorLatencyMs} ms, merged first 20: graph p50 ${latencyResult.graphP50Ms} ms, ` +
       `slowest vendor ${latencyResult.slowestVendorP50Ms} ms → **${latencyResult.graphToSlowestVendor}×** (pass-through ${latencyResult.passThroughToSlowestVendor}×); ` +
-      `all the page's calls at once, made directly: ${latencyResult.allCallsAtOnceP50Ms} ms → graph **${latencyResult.graphToAllCallsAtOnce}×** (pass-through ${latencyResult.passThroughToAllCallsAtOnce}×).`,
+      `all the page's calls at once, made directly: ${latencyResult.allCallsAtOnceP50Ms} ms → graph **${latencyResult.graphToAllCallsAtOnce}×** (pass-through ${latencyResult.passThroughToAllCallsAtOnce}×); ` +
+      `the graph's own time on top: ${latencyResult.graphAddsMs} ms = ${(latencyResult.graphAddsShareOfSlowestVendor * 100).toFixed(1)} % of the slowest vendor.`,
   );
 }
 if (coalescingResult) {
