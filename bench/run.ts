@@ -404,6 +404,8 @@ interface ThroughputResult {
   graph: TargetFigures;
   passThrough: TargetFigures;
   ratio: { requestsPerSecond: number; p50: number; cpuPerRequest: number; responseBytes: number };
+  /** Graph req/s over the pass-through's, round by round (each pair measured back to back): the spread of the ratio. */
+  requestsPerSecondRatioByRound: number[];
   /** With BENCH_COMPARE_DIR / BENCH_COMPARE_ENV: the other graph, and this graph's ratios to it. */
   compared?: TargetFigures;
   ratioToCompared?: { requestsPerSecond: number; cpuPerRequest: number; responseBytes: number };
@@ -450,6 +452,10 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
       cpuPerRequest: ratio(graphFigures.cpuMsPerRequest, passFigures.cpuMsPerRequest),
       responseBytes: ratio(graphFigures.responseBytes, passFigures.responseBytes),
     },
+    requestsPerSecondRatioByRound: graphRuns.map((run, index) => {
+      const pass = passRuns[index] as Measured;
+      return ratio(run.completed / run.elapsedMs, pass.completed / pass.elapsedMs);
+    }),
     ...(comparedRuns.length > 0 ? comparedFigures(comparedRuns, comparedBytes, graphFigures) : {}),
   };
 }
@@ -683,7 +689,7 @@ try {
     throughputResults.push(result);
     console.log(
       `${scenario.id}: graph ${result.graph.requestsPerSecond} req/s, pass-through ${result.passThrough.requestsPerSecond} req/s ` +
-        `(ratio ${result.ratio.requestsPerSecond}); graph p50 ${result.graph.p50Ms} ms, ${result.graph.cpuMsPerRequest} CPU ms/req, ` +
+        `(ratio ${result.ratio.requestsPerSecond}; by round ${result.requestsPerSecondRatioByRound.join(', ')}); graph p50 ${result.graph.p50Ms} ms, ${result.graph.cpuMsPerRequest} CPU ms/req, ` +
         `${result.graph.responseBytes} B, ${result.upstreamCallsPerPage} upstream calls`,
     );
     if (result.compared && result.ratioToCompared) {
@@ -735,11 +741,11 @@ mkdirSync(dirname(settings.out), { recursive: true });
 writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
 
 const table = [
-  '| scenario | graph req/s | pass-through req/s | ratio | p50 graph / pass (ms) | p99 graph / pass (ms) | CPU ms per request graph / pass | upstream calls per request | response bytes graph / pass | graph RSS peak / after (MB) | new upstream connections per 1,000 requests |',
+  '| scenario | graph req/s | pass-through req/s | ratio (rounds: lowest–highest) | p50 graph / pass (ms) | p99 graph / pass (ms) | CPU ms per request graph / pass | upstream calls per request | response bytes graph / pass | graph RSS peak / after (MB) | new upstream connections per 1,000 requests |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...throughputResults.map(
     (result) =>
-      `| ${result.name} | ${result.graph.requestsPerSecond} | ${result.passThrough.requestsPerSecond} | **${result.ratio.requestsPerSecond}×** | ` +
+      `| ${result.name} | ${result.graph.requestsPerSecond} | ${result.passThrough.requestsPerSecond} | **${result.ratio.requestsPerSecond}×** (${Math.min(...result.requestsPerSecondRatioByRound)}–${Math.max(...result.requestsPerSecondRatioByRound)}) | ` +
       `${result.graph.p50Ms} / ${result.passThrough.p50Ms} | ${result.graph.p99Ms} / ${result.passThrough.p99Ms} | ` +
       `${result.graph.cpuMsPerRequest} / ${result.passThrough.cpuMsPerRequest} | ${result.graph.upstreamCallsPerRequest} | ` +
       `${result.graph.responseBytes} / ${result.passThrough.responseBytes} | ${result.graph.rssPeakMb} / ${result.graph.rssAfterMb} | ` +
