@@ -22,8 +22,8 @@ import { vendorHeadersByOrigin } from './vendor-headers.js';
 const env = process.env;
 const settings = {
   /** Measured seconds per target and scenario, split over the rounds. */
-  seconds: Number(env.BENCH_SECONDS ?? 10),
-  rounds: Number(env.BENCH_ROUNDS ?? 2),
+  seconds: Number(env.BENCH_SECONDS ?? 16),
+  rounds: Number(env.BENCH_ROUNDS ?? 4),
   warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 2),
   connections: Number(env.BENCH_CONNECTIONS ?? 10),
   /** Added emulator latency for the throughput scenarios (the issue's baseline: none). */
@@ -244,13 +244,23 @@ interface Measured {
 }
 
 /** Loads `target` for `seconds`, or for exactly `amount` requests (then every request has completed when it returns). */
+interface Loaded {
+  result: autocannon.Result;
+  /**
+   * performance.now() when the last response arrived. With `amount`, autocannon reports the end only at its next
+   * one-second tick (100 requests of 20 ms "take" a second), so a rate must be read from this instead.
+   */
+  lastResponseAt: number;
+}
+
 function load(
   target: Request,
   connections: number,
   length: { seconds: number } | { amount: number },
   onLatency?: (ms: number) => void,
   checkBody = false,
-): Promise<autocannon.Result> {
+): Promise<Loaded> {
+  let lastResponseAt = performance.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -263,9 +273,12 @@ function load(
         // A GraphQL answer with errors counts as a failed request.
         ...(checkBody ? { verifyBody: (body: string | Buffer | undefined) => !String(body ?? '').includes('"errors"') } : {}),
       },
-      (error, result) => (error ? reject(error) : resolve(result)),
+      (error, result) => (error ? reject(error) : resolve({ result, lastResponseAt })),
     );
-    if (onLatency) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => onLatency(ms));
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+      lastResponseAt = performance.now();
+      onLatency?.(ms);
+    });
   });
 }
 
@@ -284,9 +297,9 @@ async function measure(target: Target, requestOf: Request, connections: number, 
   const sampler = setInterval(() => {
     peakSampled = Math.max(peakSampled, rssFromProc(target.pid).rss);
   }, 100);
-  const result = await load(requestOf, connections, { amount }, (ms) => latenciesMs.push(ms), isGraph);
+  const { result, lastResponseAt } = await load(requestOf, connections, { amount }, (ms) => latenciesMs.push(ms), isGraph);
   clearInterval(sampler);
-  const elapsedMs = performance.now() - started;
+  const elapsedMs = lastResponseAt - started;
   const after = { stats: await processStats(target.origin), calls: await upstreamCallsSoFar(), connections: await connectionsSoFar() };
   const memory = rssFromProc(target.pid);
   return {
@@ -416,11 +429,11 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
   await setLatency(settings.upstreamMs);
   const perRound = settings.seconds / settings.rounds;
   // Warm-up (JIT, pools, keep-alive sockets) for both targets, not measured; its rate sizes each round.
-  const graphWarm = await load(planned.graph, settings.connections, { seconds: settings.warmupSeconds });
-  const passWarm = await load(planned.passThrough, settings.connections, { seconds: settings.warmupSeconds });
+  const graphWarm = (await load(planned.graph, settings.connections, { seconds: settings.warmupSeconds })).result;
+  const passWarm = (await load(planned.passThrough, settings.connections, { seconds: settings.warmupSeconds })).result;
   const amountFor = (warm: autocannon.Result): number => Math.max(settings.connections * 5, Math.round((warm.requests.total / settings.warmupSeconds) * perRound));
   const comparedRequest = planned.comparedGraph;
-  const comparedWarm = comparedRequest ? await load(comparedRequest, settings.connections, { seconds: settings.warmupSeconds }) : null;
+  const comparedWarm = comparedRequest ? (await load(comparedRequest, settings.connections, { seconds: settings.warmupSeconds })).result : null;
   const comparedBytes = comparedRequest ? Buffer.byteLength((await once(comparedRequest)).text) : Number.NaN;
   const graphRuns: Measured[] = [];
   const passRuns: Measured[] = [];
@@ -567,8 +580,8 @@ async function coalescingScenario(planned: Planned): Promise<CoalescingResult> {
     const shared = graphRequest(body, coalescingGraph.origin);
     const connections = settings.coalesceConnections;
     const perRound = settings.seconds / settings.rounds;
-    const sharedWarm = await load(shared, connections, { seconds: settings.warmupSeconds });
-    const separateWarm = await load(planned.graph, connections, { seconds: settings.warmupSeconds });
+    const sharedWarm = (await load(shared, connections, { seconds: settings.warmupSeconds })).result;
+    const separateWarm = (await load(planned.graph, connections, { seconds: settings.warmupSeconds })).result;
     const amountFor = (warm: autocannon.Result): number => Math.max(connections * 3, Math.round((warm.requests.total / settings.warmupSeconds) * perRound));
     const sharedRuns: Measured[] = [];
     const separateRuns: Measured[] = [];
@@ -625,8 +638,9 @@ async function soak(plans: Planned[]): Promise<SoakResult> {
     let done = 0;
     for (const mark of marks) {
       const started = performance.now();
+      let lastResponseAt = started;
       const result = await new Promise<autocannon.Result>((resolve, reject) => {
-        autocannon(
+        const instance = autocannon(
           {
             url,
             connections: settings.connections,
@@ -636,8 +650,11 @@ async function soak(plans: Planned[]): Promise<SoakResult> {
           },
           (error, finished) => (error ? reject(error) : resolve(finished)),
         );
+        instance.on('response', () => {
+          lastResponseAt = performance.now();
+        });
       });
-      const elapsedSeconds = (performance.now() - started) / 1000;
+      const elapsedSeconds = (lastResponseAt - started) / 1000;
       done = mark;
       const stats = await processStats(soakGraph.origin, true);
       const memory = rssFromProc(soakGraph.pid);
