@@ -40,6 +40,8 @@ const settings = {
   compareDir: env.BENCH_COMPARE_DIR,
   /** Extra environment for the compared graph, e.g. `UPSTREAM_COALESCE=true` (space-separated KEY=VALUE). */
   compareEnv: env.BENCH_COMPARE_ENV,
+  /** Node flags for the targets instead of package.json's `config.graphNodeFlags` (`''`: Node's defaults). */
+  nodeFlags: env.BENCH_NODE_FLAGS,
   out: env.BENCH_OUT ?? 'bench/results/latest.json',
   emulators: env.BENCH_EMULATORS === 'per-vendor' ? ('per-vendor' as const) : ('shared' as const),
 };
@@ -188,7 +190,7 @@ async function upstreamUrls(): Promise<string[]> {
  */
 function builtTargets(cwd = process.cwd()): { graph: string; passThrough: string; graphNodeFlags: string[] } {
   const packageJson = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { config?: { graphNodeFlags?: string } };
-  const graphNodeFlags = (packageJson.config?.graphNodeFlags ?? '').split(/\s+/).filter(Boolean);
+  const graphNodeFlags = (settings.nodeFlags ?? packageJson.config?.graphNodeFlags ?? '').split(/\s+/).filter(Boolean);
   if (!existsSync(join(cwd, 'scripts/build.mjs'))) return { graph: 'bench/graph-server.ts', passThrough: 'bench/pass-through.ts', graphNodeFlags };
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd, stdio: 'inherit' });
   return { graph: 'dist/bench-graph-server.js', passThrough: 'dist/bench-pass-through.js', graphNodeFlags };
