@@ -255,21 +255,28 @@ interface Loaded {
   lastResponseAt: number;
 }
 
+/** `target`, or several requests to one origin that each connection cycles through (the soak). */
 function load(
-  target: Request,
+  target: Request | Request[],
   connections: number,
   length: { seconds: number } | { amount: number },
   onLatency?: (ms: number) => void,
   checkBody = false,
 ): Promise<Loaded> {
+  const only = Array.isArray(target) ? null : target;
+  const cycled = Array.isArray(target) ? target : [];
   let lastResponseAt = performance.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: target.url,
-        method: target.method,
-        ...(target.body !== undefined ? { body: target.body } : {}),
-        ...(target.headers ? { headers: target.headers } : {}),
+        url: only ? only.url : (cycled[0] as Request).url,
+        ...(only
+          ? {
+              method: only.method,
+              ...(only.body !== undefined ? { body: only.body } : {}),
+              ...(only.headers ? { headers: only.headers } : {}),
+            }
+          : { requests: cycled.map(({ method, body, headers }) => ({ method, body, headers })) }),
         connections,
         ...('seconds' in length ? { duration: length.seconds } : { amount: Math.max(length.amount, connections) }),
         // A GraphQL answer with errors counts as a failed request.
@@ -634,28 +641,13 @@ async function soak(plans: Planned[]): Promise<SoakResult> {
     await control('reset', {});
     await setLatency(settings.upstreamMs);
     const url = `${soakGraph.origin}/graphql`;
-    const bodies = plans.map((planned) => planned.graph.body as string);
+    const requests = plans.map((planned) => ({ ...planned.graph, url }));
     const marks = [10_000, 25_000, 50_000, 100_000, settings.soakRequests].filter((mark, index, all) => mark <= settings.soakRequests && all.indexOf(mark) === index);
     const checkpoints: SoakCheckpoint[] = [];
     let done = 0;
     for (const mark of marks) {
       const started = performance.now();
-      let lastResponseAt = started;
-      const result = await new Promise<autocannon.Result>((resolve, reject) => {
-        const instance = autocannon(
-          {
-            url,
-            connections: settings.connections,
-            amount: mark - done,
-            requests: bodies.map((body) => ({ method: 'POST', body, headers: GRAPHQL_HEADERS })),
-            verifyBody: (body: string | Buffer | undefined) => !String(body ?? '').includes('"errors"'),
-          },
-          (error, finished) => (error ? reject(error) : resolve(finished)),
-        );
-        instance.on('response', () => {
-          lastResponseAt = performance.now();
-        });
-      });
+      const { result, lastResponseAt } = await load(requests, settings.connections, { amount: mark - done }, undefined, true);
       const elapsedSeconds = (lastResponseAt - started) / 1000;
       done = mark;
       const stats = await processStats(soakGraph.origin, true);
