@@ -1,5 +1,6 @@
 import { ConfigError, configuredProviders, loadConfig } from './config.js';
 import { startEmulators, type EmulatorSet } from './emulators/index.js';
+import { DEMO_LIVE_RATE, readLiveRate } from './emulators/options.js';
 import { startServer } from './server.js';
 import { createGraph } from './yoga.js';
 
@@ -11,7 +12,13 @@ async function main(): Promise<void> {
     if (config.operations.production) {
       throw new ConfigError(['no vendor is configured: set at least one <PROVIDER>_BASE_URL (the demo emulators run only outside NODE_ENV=production)']);
     }
-    emulators = await startEmulators();
+    let liveRatePerMinute: number;
+    try {
+      liveRatePerMinute = readLiveRate(process.env, DEMO_LIVE_RATE);
+    } catch (error) {
+      throw new ConfigError([(error as Error).message]);
+    }
+    emulators = await startEmulators({ liveRatePerMinute });
     config = loadConfig({ ...process.env, ...emulators.env });
   }
   const graph = createGraph(config);

@@ -1,4 +1,4 @@
-import { Emulator, bearerToken, type EmulatorDefinition, type EmulatorResponse } from './framework.js';
+import { Emulator, bearerToken, insertSorted, removeWhere, type EmulatorDefinition, type EmulatorResponse, type LiveData } from './framework.js';
 import { FIRST_NAMES, LAST_NAMES, TOPICS, createRandom, startOfUtcDay, timeline, uuidFrom, type Random } from './random.js';
 import type { EmulatorOptions } from './options.js';
 
@@ -45,10 +45,56 @@ const REPLIES = [
   'Done! 🎉',
 ] as const;
 
+function newestFirst(a: ChatbaseWireConversation, b: ChatbaseWireConversation): number {
+  return a.created_at === b.created_at ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.created_at < b.created_at ? 1 : -1;
+}
+
 function sortNewestFirst(list: ChatbaseWireConversation[]): ChatbaseWireConversation[] {
-  return [...list].sort((a, b) =>
-    a.created_at === b.created_at ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.created_at < b.created_at ? 1 : -1,
-  );
+  return [...list].sort(newestFirst);
+}
+
+/**
+ * Live changes, per chatbot list (kept newest first). An added conversation
+ * goes to `fields.chatbotId`, else to the chatbots in turn; an update appends
+ * a reply (the vendor's data has no update instant).
+ */
+function chatbaseLive(data: Record<string, ChatbaseWireConversation[]>): LiveData {
+  const chatbotIds = Object.keys(data);
+  let added = 0;
+  const find = (id: string): ChatbaseWireConversation | undefined => {
+    for (const list of Object.values(data)) {
+      const found = list.find((conversation) => conversation.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return {
+    add(createdAtMs, random, fields) {
+      const { chatbotId: asked, ...rest } = fields;
+      if (Object.keys(rest).length > 0) throw new Error('chatbase conversations take only a chatbotId');
+      if (asked !== undefined && (typeof asked !== 'string' || !Object.hasOwn(data, asked))) throw new Error('chatbotId names no chatbot');
+      const chatbotId = (asked as string | undefined) ?? (chatbotIds[added % chatbotIds.length] as string);
+      const conversation: ChatbaseWireConversation = {
+        id: uuidFrom(random),
+        created_at: new Date(createdAtMs).toISOString(),
+        messages: messagesFor(random, random.int(1, 4)),
+        chatbot_id: chatbotId,
+        customer: customerFor(random, added),
+        source: random.pick(CHATBASE_SOURCES),
+      };
+      added += 1;
+      insertSorted(data[chatbotId] as ChatbaseWireConversation[], conversation, newestFirst);
+      return { id: conversation.id, createdAt: conversation.created_at };
+    },
+    remove: (id) => Object.values(data).some((list) => removeWhere(list, (conversation) => conversation.id === id)),
+    touch(id) {
+      const conversation = find(id);
+      if (!conversation) return false;
+      conversation.messages.push({ role: 'assistant', content: 'Anything else I can help with?' });
+      return true;
+    },
+    ids: () => Object.values(data).flatMap((list) => list.map((conversation) => conversation.id)),
+  };
 }
 
 function customerFor(random: Random, index: number): string {
@@ -157,6 +203,7 @@ export function chatbaseDefinition(
   return {
     name: 'chatbase',
     basePath: '/api/v1',
+    live: chatbaseLive(data),
     authenticate: (request) => (bearerToken(request.headers) === apiKey ? null : error(401, 'Unauthorized')),
     errorBody: (_status, message) => ({ message }),
     routes: [

@@ -1,5 +1,5 @@
-import { Emulator, bearerToken, integerParam, type EmulatorDefinition, type EmulatorResponse } from './framework.js';
-import { FIRST_NAMES, LAST_NAMES, createRandom, startOfUtcDay, timeline, uuidFrom } from './random.js';
+import { Emulator, bearerToken, insertSorted, integerParam, removeWhere, type EmulatorDefinition, type EmulatorResponse, type LiveData } from './framework.js';
+import { FIRST_NAMES, LAST_NAMES, createRandom, startOfUtcDay, timeline, uuidFrom, type Random } from './random.js';
 import type { EmulatorOptions } from './options.js';
 
 /** Wire format of `GET /conversation`, as in the vendor's docs. */
@@ -55,8 +55,52 @@ export function flashbackDemoData(options: EmulatorOptions = {}): FlashbackWireC
   return sortNewestFirst(conversations);
 }
 
+function newestFirst(a: FlashbackWireConversation, b: FlashbackWireConversation): number {
+  return a.createdAt === b.createdAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.createdAt < b.createdAt ? 1 : -1;
+}
+
 function sortNewestFirst(list: FlashbackWireConversation[]): FlashbackWireConversation[] {
-  return [...list].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+  return [...list].sort(newestFirst);
+}
+
+function liveConversation(random: Random, createdAtMs: number, index: number): FlashbackWireConversation {
+  const name = FIRST_NAMES[index % FIRST_NAMES.length] as string;
+  const lastName = LAST_NAMES[index % LAST_NAMES.length] as string;
+  const createdAt = new Date(createdAtMs).toISOString();
+  return {
+    id: uuidFrom(random),
+    orgId: 'org-123',
+    createdBy: `user-${100 + (index % 16)}`,
+    createdAt,
+    lastUpdatedAt: createdAt,
+    workspaceId: 'workspace-alpha',
+    repoId: 'repo-101',
+    tokensIn: String(random.int(0, 50_000)),
+    tokensOut: String(random.int(0, 90_000)),
+    creator: { id: `user-${100 + (index % 16)}`, name, lastName, email: `live${index % 16}@example.com` },
+  };
+}
+
+/** Live changes of the list (kept newest first, as the vendor orders it). */
+function flashbackLive(data: FlashbackWireConversation[]): LiveData {
+  let added = 0;
+  return {
+    add(createdAtMs, random, fields) {
+      if (Object.keys(fields).length > 0) throw new Error('flashback conversations take no placement fields');
+      const conversation = liveConversation(random, createdAtMs, added);
+      added += 1;
+      insertSorted(data, conversation, newestFirst);
+      return { id: conversation.id, createdAt: conversation.createdAt };
+    },
+    remove: (id) => removeWhere(data, (conversation) => conversation.id === id),
+    touch(id, atMs) {
+      const conversation = data.find((candidate) => candidate.id === id);
+      if (!conversation) return false;
+      conversation.lastUpdatedAt = new Date(Math.max(atMs, Date.parse(conversation.createdAt))).toISOString();
+      return true;
+    },
+    ids: () => data.map((conversation) => conversation.id),
+  };
 }
 
 function badRequest(message: string): EmulatorResponse {
@@ -74,6 +118,7 @@ export function flashbackDefinition(data: FlashbackWireConversation[], token: st
   return {
     name: 'flashback',
     basePath: '',
+    live: flashbackLive(data),
     authenticate: (request) =>
       bearerToken(request.headers) === token
         ? null

@@ -83,6 +83,60 @@ export interface EmulatorDefinition {
   /** The vendor's error body for a status and message, used for injected faults and 404s. */
   errorBody(status: number, message: string): unknown;
   routes: EmulatorRoute[];
+  /** How the control endpoints change the vendor's conversations (absent: the data is fixed). */
+  live?: LiveData;
+}
+
+/** A conversation the control endpoints added. */
+export interface LiveConversation {
+  id: string;
+  /** ISO instant, as the vendor's list reports it. */
+  createdAt: string;
+}
+
+/**
+ * The vendor's conversations as the control endpoints change them. Each
+ * vendor keeps its own list in its own order; the seeded data is untouched
+ * until a change is asked for.
+ */
+export interface LiveData {
+  /**
+   * Adds a conversation created at `createdAtMs`. `fields` places it where a
+   * vendor has more than one list (Chatbase `chatbotId`, Moveworks
+   * Conversations `archived`); unknown fields are refused (an Error).
+   */
+  add(createdAtMs: number, random: Random, fields: Readonly<Record<string, unknown>>): LiveConversation;
+  /** Removes the conversation; false when there is none with this id. */
+  remove(id: string): boolean;
+  /**
+   * Records an update at `atMs` (never before the conversation's creation).
+   * Where the vendor orders by update time (Moveworks Conversations) the
+   * conversation moves to the head of that order; elsewhere only its
+   * update field changes.
+   */
+  touch(id: string, atMs: number): boolean;
+  /** Every conversation id, in the vendor's order. */
+  ids(): string[];
+}
+
+/** Inserts `item` into `list` (sorted by `compare`, ascending) at its place, after any equal items. */
+export function insertSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (compare(list[middle] as T, item) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  list.splice(low, 0, item);
+}
+
+/** Removes the first item `matches` accepts; whether one was found. */
+export function removeWhere<T>(list: T[], matches: (item: T) => boolean): boolean {
+  const index = list.findIndex(matches);
+  if (index < 0) return false;
+  list.splice(index, 1);
+  return true;
 }
 
 export interface StartOptions {
@@ -106,6 +160,10 @@ export class Emulator {
   private readonly random: Random;
   private readonly sockets = new Set<Socket>();
   private readonly hanging = new Set<ServerResponse>();
+  /** Draws the fields of conversations added live; its own seed, so the seeded data and fault draws are unaffected. */
+  private readonly liveRandom: Random;
+  private liveFeed: NodeJS.Timeout | null = null;
+  private liveRatePerMinute = 0;
 
   private constructor(
     readonly definition: EmulatorDefinition,
@@ -114,6 +172,7 @@ export class Emulator {
     seed: number,
   ) {
     this.random = createRandom(seed);
+    this.liveRandom = createRandom((seed ^ 0x5eed1157) >>> 0);
   }
 
   /** The vendor base URL as the graph's `*_BASE_URL` variable expects it. */
@@ -183,7 +242,50 @@ export class Emulator {
     this.clearLog();
   }
 
+  private get live(): LiveData {
+    const live = this.definition.live;
+    if (!live) throw new Error(`the ${this.definition.name} emulator has no live data`);
+    return live;
+  }
+
+  /** Adds a conversation (created now unless `createdAt` says otherwise); see LiveData.add. */
+  addConversation(input: { createdAt?: Date; fields?: Record<string, unknown> } = {}): LiveConversation {
+    const createdAtMs = (input.createdAt ?? new Date()).getTime();
+    if (!Number.isFinite(createdAtMs)) throw new Error('createdAt must be a valid instant');
+    return this.live.add(createdAtMs, this.liveRandom, input.fields ?? {});
+  }
+
+  deleteConversation(id: string): boolean {
+    return this.live.remove(id);
+  }
+
+  /** An update now (or at `at`): Moveworks Conversations moves the conversation to the head of its order. */
+  touchConversation(id: string, at: Date = new Date()): boolean {
+    return this.live.touch(id, at.getTime());
+  }
+
+  conversationIds(): string[] {
+    return this.live.ids();
+  }
+
+  /** Adds `perMinute` conversations a minute, each created at the moment it is added (0 stops the feed). */
+  setLiveRate(perMinute: number): void {
+    if (!Number.isFinite(perMinute) || perMinute < 0 || perMinute > 60_000) throw new Error('the live rate must be from 0 to 60000 a minute');
+    if (perMinute > 0) void this.live;
+    if (this.liveFeed) clearInterval(this.liveFeed);
+    this.liveFeed = null;
+    this.liveRatePerMinute = perMinute;
+    if (perMinute === 0) return;
+    this.liveFeed = setInterval(() => this.addConversation(), 60_000 / perMinute);
+    this.liveFeed.unref();
+  }
+
+  get liveRate(): number {
+    return this.liveRatePerMinute;
+  }
+
   async close(): Promise<void> {
+    this.setLiveRate(0);
     this.releaseHanging();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -351,10 +453,45 @@ export class Emulator {
         this.reset();
         return ok();
       }
+      if (action === 'conversations' || action.startsWith('conversations/')) return this.handleLiveControl(req, res, action, body);
+      if (req.method === 'GET' && action === 'live') return ok({ ratePerMinute: this.liveRatePerMinute });
+      if (req.method === 'POST' && action === 'live') {
+        this.setLiveRate(Number((body as { ratePerMinute?: unknown } | null)?.ratePerMinute));
+        return ok({ ratePerMinute: this.liveRatePerMinute });
+      }
       this.send(res, { status: 404, body: { error: `unknown control action ${action}` } });
     } catch (error) {
       this.send(res, { status: 400, body: { error: error instanceof Error ? error.message : 'bad control request' } });
     }
+  }
+
+
+  /**
+   * `GET /__control/conversations` (ids, vendor order), `POST` (add: `{ createdAt?, ...fields }`),
+   * `DELETE /__control/conversations/{id}`, `POST /__control/conversations/{id}/touch` (`{ at? }`).
+   */
+  private handleLiveControl(req: IncomingMessage, res: ServerResponse, action: string, body: unknown): void {
+    const record = (body ?? {}) as Record<string, unknown>;
+    const instant = (name: string): Date | undefined => {
+      const raw = record[name];
+      if (raw === undefined) return undefined;
+      const ms = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+      if (!Number.isFinite(ms)) throw new Error(`${name} must be an ISO 8601 instant`);
+      return new Date(ms);
+    };
+    const parts = action.split('/').map((part) => decodeURIComponent(part));
+    if (parts.length === 1 && req.method === 'GET') return this.send(res, { status: 200, body: { ids: this.conversationIds() } });
+    if (parts.length === 1 && req.method === 'POST') {
+      const { createdAt: _createdAt, ...fields } = record;
+      const createdAt = instant('createdAt');
+      return this.send(res, { status: 201, body: this.addConversation({ ...(createdAt ? { createdAt } : {}), fields }) });
+    }
+    const id = parts[1] as string;
+    const found = (done: boolean): void =>
+      this.send(res, done ? { status: 200, body: { ok: true } } : { status: 404, body: { error: `no conversation ${id}` } });
+    if (parts.length === 2 && req.method === 'DELETE') return found(this.deleteConversation(id));
+    if (parts.length === 3 && parts[2] === 'touch' && req.method === 'POST') return found(this.touchConversation(id, instant('at')));
+    this.send(res, { status: 404, body: { error: `unknown control action ${req.method ?? ''} ${action}` } });
   }
 }
 

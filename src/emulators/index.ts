@@ -29,11 +29,13 @@ export interface EmulatorSetOptions extends Omit<EmulatorOptions, 'port'> {
   sizes?: Partial<Record<Provider, number>>;
   /** Start only these vendors' emulators (all five by default); `BENCH_EMULATORS=per-vendor` runs each in its own process. */
   only?: readonly Provider[];
+  /** New conversations per minute per vendor (EMULATOR_LIVE_RATE); 0 (default): the seeded data only. */
+  liveRatePerMinute?: number;
 }
 
 /** Starts the emulators of all five vendors on loopback, loaded with seeded demo data. */
 export async function startEmulators(options: EmulatorSetOptions = {}): Promise<EmulatorSet> {
-  const { ports = {}, sizes = {}, only, ...common } = options;
+  const { ports = {}, sizes = {}, only, liveRatePerMinute = 0, ...common } = options;
   const optionsOf = (provider: Provider): EmulatorOptions => ({ ...common, size: sizes[provider] ?? common.size, port: ports[provider] ?? 0 });
   const starters: Record<Provider, (options: EmulatorOptions) => Promise<{ emulator: Emulator; env: Record<string, string> }>> = {
     FLASHBACK: startFlashbackEmulator,
@@ -48,6 +50,7 @@ export async function startEmulators(options: EmulatorSetOptions = {}): Promise<
   let env: Record<string, string> = {};
   for (const [provider, handle] of started) {
     emulators[provider] = handle.emulator;
+    if (liveRatePerMinute > 0) handle.emulator.setLiveRate(liveRatePerMinute);
     env = { ...env, ...handle.env };
   }
   return {

@@ -1,5 +1,6 @@
 import { DEFAULT_EMULATOR_PORTS, startEmulators } from './index.js';
 import type { Provider } from '../domain.js';
+import { readLiveRate } from './options.js';
 
 /** `npm run emulators`: the five vendor emulators (or EMULATOR_ONLY's) on fixed ports (EMULATOR_<PROVIDER>_PORT overrides), then KEY=VALUE lines. */
 const ports = Object.fromEntries(
@@ -16,9 +17,16 @@ if (unknown && unknown.length > 0) {
   process.exit(1);
 }
 
-const set = await startEmulators({ ports, seed, size, ...(only ? { only: only as Provider[] } : {}) });
+let liveRatePerMinute: number;
+try {
+  liveRatePerMinute = readLiveRate(process.env, 0);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+const set = await startEmulators({ ports, seed, size, liveRatePerMinute, ...(only ? { only: only as Provider[] } : {}) });
 for (const [key, value] of Object.entries(set.env)) console.log(`${key}=${value}`);
-console.error('# emulators running; Ctrl-C stops them. Control routes: <base origin>/__control/{log,counters,connections,faults,latency,reset}');
+console.error('# emulators running; Ctrl-C stops them. Control routes: <base origin>/__control/{log,counters,connections,faults,latency,reset,live,conversations}');
 const stop = (): void => {
   void set.close().then(() => process.exit(0));
 };

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Emulator, bearerToken, integerParam, type EmulatorDefinition, type EmulatorResponse } from './framework.js';
+import { Emulator, bearerToken, insertSorted, integerParam, removeWhere, type EmulatorDefinition, type EmulatorResponse, type LiveData } from './framework.js';
 import { FIRST_NAMES, LAST_NAMES, TOPICS, createRandom, startOfUtcDay, timeline, type Random } from './random.js';
 import type { EmulatorOptions } from './options.js';
 
@@ -268,6 +268,64 @@ function page<T>(
   return { items, nextCursor: more && last ? codec.encode({ q: boundTo, k: [...keyOf(last)] }) : null };
 }
 
+/**
+ * Live changes. Both lists (all, and per archived state) stay in the
+ * vendor's order, `updated_at` descending: an update moves the conversation
+ * to the head, as the vendor's does.
+ */
+function moveworksConversationsLive(
+  data: MoveworksConversationsData,
+  byArchived: Record<'true' | 'false', MoveworksWireConversation[]>,
+): LiveData {
+  const order = (a: MoveworksWireConversation, b: MoveworksWireConversation): number => compareDesc(conversationKey(a), conversationKey(b));
+  const place = (conversation: MoveworksWireConversation): void => {
+    insertSorted(data.conversations, conversation, order);
+    insertSorted(byArchived[`${conversation.archived}`], conversation, order);
+  };
+  const unplace = (conversation: MoveworksWireConversation): void => {
+    removeWhere(data.conversations, (candidate) => candidate === conversation);
+    removeWhere(byArchived[`${conversation.archived}`], (candidate) => candidate === conversation);
+  };
+  const find = (id: string): MoveworksWireConversation | undefined => data.conversations.find((conversation) => conversation.conversation_id === id);
+  let added = 0;
+  return {
+    add(createdAtMs, random, fields) {
+      const { archived, ...rest } = fields;
+      if (Object.keys(rest).length > 0) throw new Error('moveworks-conversations conversations take only `archived`');
+      if (archived !== undefined && typeof archived !== 'boolean') throw new Error('archived must be true or false');
+      const at = new Date(createdAtMs).toISOString();
+      const id = `conv_${ulidFrom(random, createdAtMs)}`;
+      const conversation: MoveworksWireConversation = {
+        conversation_id: id,
+        title: `${TOPICS[added % TOPICS.length] as string} (live)`,
+        archived: archived === true,
+        created_at: at,
+        updated_at: at,
+      };
+      added += 1;
+      place(conversation);
+      data.messages.set(id, []);
+      return { id, createdAt: at };
+    },
+    remove(id) {
+      const conversation = find(id);
+      if (!conversation) return false;
+      unplace(conversation);
+      data.messages.delete(id);
+      return true;
+    },
+    touch(id, atMs) {
+      const conversation = find(id);
+      if (!conversation) return false;
+      unplace(conversation);
+      conversation.updated_at = new Date(Math.max(atMs, Date.parse(conversation.created_at), Date.parse(conversation.updated_at))).toISOString();
+      place(conversation);
+      return true;
+    },
+    ids: () => data.conversations.map((conversation) => conversation.conversation_id),
+  };
+}
+
 export function moveworksConversationsDefinition(
   data: MoveworksConversationsData,
   credentials: { token: string; assistantName: string; cursorSecret: string },
@@ -280,6 +338,7 @@ export function moveworksConversationsDefinition(
   return {
     name: 'moveworks-conversations',
     basePath: MOVEWORKS_CONVERSATIONS_BASE_PATH,
+    live: moveworksConversationsLive(data, byArchived),
     authenticate: ({ headers }) => {
       if (bearerToken(headers) !== credentials.token) {
         return error(401, 'UNAUTHORIZED', 'Invalid or missing authentication');

@@ -1,4 +1,4 @@
-import { Emulator, type EmulatorDefinition, type EmulatorRequest, type EmulatorResponse } from './framework.js';
+import { Emulator, insertSorted, removeWhere, type EmulatorDefinition, type EmulatorRequest, type EmulatorResponse, type LiveData } from './framework.js';
 import { executeQuery, type FieldType, type ODataTable } from './odata.js';
 import { FIRST_NAMES, LAST_NAMES, TOPICS, createRandom, startOfUtcDay, timeline, uuidFrom, type Random } from './random.js';
 import type { EmulatorOptions } from './options.js';
@@ -267,6 +267,41 @@ function credential(request: EmulatorRequest): string | null {
   return bearer?.[1] ?? value.trim();
 }
 
+/** Live changes: conversations (and their interactions) stay in id order, as the vendor stores them. */
+function moveworksDataLive(data: MoveworksDataDemoData): LiveData {
+  return {
+    add(createdAtMs, random, fields) {
+      if (Object.keys(fields).length > 0) throw new Error('moveworks-data conversations take no placement fields');
+      const createdAt = new Date(createdAtMs).toISOString();
+      const conversation: MoveworksDataWireConversation = {
+        id: uuidFrom(random),
+        user_id: random.pick(data.users).id,
+        primary_domain: random.pick(MOVEWORKS_DATA_DOMAINS),
+        route: 'DM',
+        created_time: createdAt,
+        last_updated_time: createdAt,
+      };
+      insertSorted(data.conversations, conversation, byId);
+      for (const turn of makeInteractions(random, conversation, random.int(1, 4))) insertSorted(data.interactions, turn, byId);
+      return { id: conversation.id, createdAt };
+    },
+    remove(id) {
+      if (!removeWhere(data.conversations, (conversation) => conversation.id === id)) return false;
+      for (let index = data.interactions.length - 1; index >= 0; index -= 1) {
+        if ((data.interactions[index] as MoveworksDataWireInteraction).conversation_id === id) data.interactions.splice(index, 1);
+      }
+      return true;
+    },
+    touch(id, atMs) {
+      const conversation = data.conversations.find((candidate) => candidate.id === id);
+      if (!conversation) return false;
+      conversation.last_updated_time = new Date(Math.max(atMs, Date.parse(conversation.created_time))).toISOString();
+      return true;
+    },
+    ids: () => data.conversations.map((conversation) => conversation.id),
+  };
+}
+
 export interface MoveworksDataDefinitionOptions {
   token: string;
   pageSize: Record<MoveworksDataTable, number>;
@@ -288,6 +323,7 @@ export function moveworksDataDefinition(data: MoveworksDataDemoData, options: Mo
   return {
     name: 'moveworks-data',
     basePath: MOVEWORKS_DATA_BASE_PATH,
+    live: moveworksDataLive(data),
     authenticate: (request) => {
       const given = credential(request);
       if (given === null) return errorResponse(401, 'The Authorization header is missing');

@@ -11,3 +11,20 @@ export interface EmulatorOptions {
   /** Credential the emulator accepts. */
   token?: string;
 }
+
+/**
+ * `EMULATOR_LIVE_RATE`: conversations each emulator adds per minute, created
+ * at the moment they are added (0: the data stays as seeded). `fallback`
+ * when unset: a few in `npm start`'s demo, 0 for `npm run emulators` (the
+ * bench and tests count on fixed data).
+ */
+export function readLiveRate(env: Record<string, string | undefined>, fallback: number): number {
+  const raw = env.EMULATOR_LIVE_RATE?.trim();
+  if (!raw) return fallback;
+  const rate = Number(raw);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 600) throw new Error(`EMULATOR_LIVE_RATE must be a number from 0 to 600 (a minute), got "${raw}"`);
+  return rate;
+}
+
+/** The demo's default rate (`npm start`): a handful of new conversations a minute across the five vendors. */
+export const DEMO_LIVE_RATE = 2;

@@ -1,4 +1,4 @@
-import { Emulator, bearerToken, type EmulatorDefinition, type EmulatorResponse } from './framework.js';
+import { Emulator, bearerToken, insertSorted, removeWhere, type EmulatorDefinition, type EmulatorResponse, type LiveData } from './framework.js';
 import { FIRST_NAMES, LAST_NAMES, TOPICS, createRandom, startOfUtcDay, timeline, uuidFrom, type Random } from './random.js';
 import { RsqlSyntaxError, comparisonsOf, parseRsql, usesOr, type RsqlComparison } from './rsql.js';
 import type { EmulatorOptions } from './options.js';
@@ -319,6 +319,50 @@ function sortComparator(fields: SortField[], descending: boolean): (a: SymblWire
   };
 }
 
+/**
+ * Live changes (the list stays in the vendor's default order). An added
+ * conversation has already ended (`endTime` = `startTime`), so the default
+ * window (`endTime` = now) lists it at once; an update sets
+ * `metadata.updatedAt` (the vendor's data has no update instant).
+ */
+function symblLive(data: SymblDemoData, byId: Map<string, SymblWireConversation>): LiveData {
+  const seen = new Set(byId.keys());
+  let added = 0;
+  return {
+    add(createdAtMs, random, fields) {
+      if (Object.keys(fields).length > 0) throw new Error('symbl conversations take no placement fields');
+      const at = new Date(createdAtMs).toISOString();
+      const conversation: SymblWireConversation = {
+        id: uniqueNumericId(random, seen, '8'),
+        type: 'chat',
+        name: `${TOPICS[added % TOPICS.length] as string} (live)`,
+        startTime: at,
+        endTime: at,
+        members: [],
+        metadata: {},
+      };
+      added += 1;
+      insertSorted(data.conversations, conversation, compareAscending);
+      byId.set(conversation.id, conversation);
+      data.messages.set(conversation.id, []);
+      return { id: conversation.id, createdAt: at };
+    },
+    remove(id) {
+      if (!removeWhere(data.conversations, (conversation) => conversation.id === id)) return false;
+      byId.delete(id);
+      data.messages.delete(id);
+      return true;
+    },
+    touch(id, atMs) {
+      const conversation = byId.get(id);
+      if (!conversation) return false;
+      conversation.metadata.updatedAt = new Date(Math.max(atMs, Date.parse(conversation.startTime))).toISOString();
+      return true;
+    },
+    ids: () => data.conversations.map((conversation) => conversation.id),
+  };
+}
+
 export function symblDefinition(data: SymblDemoData, token: string, now: () => Date): EmulatorDefinition {
   const byId = new Map(data.conversations.map((conversation) => [conversation.id, conversation]));
   const integer = (query: URLSearchParams, name: string): number | undefined | null => {
@@ -329,6 +373,7 @@ export function symblDefinition(data: SymblDemoData, token: string, now: () => D
   return {
     name: 'symbl',
     basePath: '/v1',
+    live: symblLive(data, byId),
     authenticate: (request) => (bearerToken(request.headers) === token ? null : message(401, SYMBL_MESSAGES[401])),
     // The framework asks for 404 bodies only for unknown routes: those get a plain message, unlike a
     // missing conversation (its routes answer the documented 404 body themselves).
