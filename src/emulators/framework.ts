@@ -44,6 +44,8 @@ export interface EmulatorRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** The raw request body (POST routes); `''` when there is none. */
+  body: string;
 }
 
 export interface EmulatorResponse {
@@ -57,6 +59,8 @@ export interface RequestLogEntry {
   path: string;
   /** The raw query string, without `?`. */
   search: string;
+  /** The request body of a POST (a vendor's search query), else `''`. */
+  body: string;
   endpoint: string;
   status: number;
   fault: FaultKind | null;
@@ -67,7 +71,7 @@ export interface RequestLogEntry {
 export interface EmulatorRoute {
   /** Counter name, e.g. `listConversations`. */
   endpoint: string;
-  method: 'GET';
+  method: 'GET' | 'POST';
   /** Matched against the path after the base path; capture groups become `params`. */
   pattern: RegExp;
   handle(request: EmulatorRequest, params: string[]): EmulatorResponse | Promise<EmulatorResponse>;
@@ -305,8 +309,9 @@ export class Emulator {
     const basePath = this.definition.basePath;
     const method = req.method ?? 'GET';
     const at = Date.now();
+    const body = method === 'POST' ? await readText(req) : '';
     const log = (endpoint: string, status: number, fault: FaultKind | null): void => {
-      this.requestLog.push({ method, path: url.pathname, search: url.search.slice(1), endpoint, status, fault, at });
+      this.requestLog.push({ method, path: url.pathname, search: url.search.slice(1), body, endpoint, status, fault, at });
     };
     if (!url.pathname.startsWith(basePath + '/') && url.pathname !== basePath) {
       log('unknown', 404, null);
@@ -314,7 +319,7 @@ export class Emulator {
       return;
     }
     const path = url.pathname.slice(basePath.length) || '/';
-    const request: EmulatorRequest = { method, path, query: url.searchParams, headers: req.headers };
+    const request: EmulatorRequest = { method, path, query: url.searchParams, headers: req.headers, body };
     const match = this.match(method, path);
     const endpoint = match?.route.endpoint ?? 'unknown';
 
@@ -495,10 +500,14 @@ export class Emulator {
   }
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readText(req);
   return text ? (JSON.parse(text) as unknown) : {};
 }
 
