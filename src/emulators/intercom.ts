@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Emulator, bearerToken, type EmulatorDefinition, type EmulatorRequest, type EmulatorResponse, type EmulatorRoute } from './framework.js';
+import { Emulator, bearerToken, insertSorted, removeWhere, type EmulatorDefinition, type EmulatorRequest, type EmulatorResponse, type EmulatorRoute, type LiveData } from './framework.js';
 import { FIRST_NAMES, LAST_NAMES, TOPICS, createRandom, startOfUtcDay, type Random } from './random.js';
 import { compileSearch, wordsOf, type FieldType, type SearchRefusal, type SearchSchema, type SearchValue } from './intercom-search.js';
 import type { EmulatorOptions } from './options.js';
@@ -732,11 +732,51 @@ export interface IntercomEmulator {
   resetSwitches(): void;
   /** Records newest first, as the list and the default search order hold them. */
   records(): IntercomRecord[];
-  /** Adds a conversation (a copy of a template, new id, given creation second); returns it. */
-  addConversation(createdAt: number, template?: IntercomRecord): IntercomRecord;
+  /** Adds a conversation created at that second (the framework's live data); returns it. */
+  addConversation(createdAt: number): IntercomRecord;
   deleteConversation(id: string): boolean;
   /** Moves the clock of the rate windows. */
   setNow(now: (() => number) | null): void;
+}
+
+/**
+ * Live changes through the framework's control endpoints: an added conversation
+ * copies a seeded one with Fin (new id, created at the given second, no parts);
+ * a touch moves `updated_at` (the list order `recently-updated` follows it).
+ */
+function intercomLive(data: IntercomDemoData): LiveData {
+  let nextId = Math.max(...data.records.map((record) => Number(record.conversation.id)), 100_000_000) + 1;
+  const templates = data.records.filter((record) => record.conversation.ai_agent_participated);
+  return {
+    add(createdAtMs, random, fields) {
+      if (Object.keys(fields).length > 0) throw new Error('intercom conversations take no placement fields');
+      const base = templates.length > 0 ? random.pick(templates) : (data.records[0] as IntercomRecord);
+      const createdAt = Math.floor(createdAtMs / 1000);
+      const id = String(nextId);
+      nextId += 1;
+      const record: IntercomRecord = {
+        ...base,
+        parts: [],
+        conversation: {
+          ...base.conversation,
+          id,
+          created_at: createdAt,
+          updated_at: createdAt,
+          statistics: { ...base.conversation.statistics, count_conversation_parts: 0 },
+        },
+      };
+      insertSorted(data.records, record, (a, b) => compareNewest(a.conversation, b.conversation));
+      return { id, createdAt: new Date(createdAt * 1000).toISOString() };
+    },
+    remove: (id) => removeWhere(data.records, (record) => record.conversation.id === id),
+    touch(id, atMs) {
+      const record = data.records.find((candidate) => candidate.conversation.id === id);
+      if (!record) return false;
+      record.conversation = { ...record.conversation, updated_at: Math.max(record.conversation.created_at, Math.floor(atMs / 1000)) };
+      return true;
+    },
+    ids: () => data.records.map((record) => record.conversation.id),
+  };
 }
 
 export function intercomDefinition(
@@ -952,6 +992,7 @@ export function intercomDefinition(
   return {
     name: 'intercom',
     basePath: '',
+    live: intercomLive(data),
     authenticate: (request) => {
       if (bearerToken(request.headers) !== token) return error(401, 'unauthorized', 'Access Token Invalid');
       const accept = request.headers.accept;
@@ -985,7 +1026,6 @@ export async function startIntercomEmulator(options: IntercomEmulatorOptions = {
     defaultVersion: options.defaultVersion ?? '2.11',
   };
   const emulator = await Emulator.start(intercomDefinition(data, token, state), { port: options.port, seed: options.seed });
-  let nextId = Math.max(...data.records.map((record) => Number(record.conversation.id)), 100_000_000) + 1;
   return {
     emulator,
     data,
@@ -1001,24 +1041,11 @@ export async function startIntercomEmulator(options: IntercomEmulatorOptions = {
       state.switches = { ...DEFAULT_INTERCOM_SWITCHES, ...options.switches };
     },
     records: () => data.records,
-    addConversation: (createdAt, template) => {
-      const base = template ?? (data.records[0] as IntercomRecord);
-      const id = String(nextId);
-      nextId += 1;
-      const record: IntercomRecord = {
-        ...base,
-        conversation: { ...base.conversation, id, created_at: createdAt, updated_at: Math.max(createdAt, base.conversation.updated_at) },
-      };
-      data.records.push(record);
-      data.records.sort((a, b) => compareNewest(a.conversation, b.conversation));
-      return record;
+    addConversation: (createdAt) => {
+      const added = emulator.addConversation({ createdAt: new Date(createdAt * 1000) });
+      return data.records.find((record) => record.conversation.id === added.id) as IntercomRecord;
     },
-    deleteConversation: (id) => {
-      const index = data.records.findIndex((record) => record.conversation.id === id);
-      if (index < 0) return false;
-      data.records.splice(index, 1);
-      return true;
-    },
+    deleteConversation: (id) => emulator.deleteConversation(id),
     setNow: (now) => {
       state.now = now ?? initialClock;
     },

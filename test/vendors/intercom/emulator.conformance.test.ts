@@ -381,3 +381,23 @@ describe('Intercom emulator: contacts and teammates', () => {
     expect(named.every((admin) => known.has(admin.id))).toBe(true);
   });
 });
+
+describe('Intercom emulator: live data through the framework control endpoints', () => {
+  it('adds (whole seconds, newest first), touches and deletes conversations over /__control/conversations', async () => {
+    const origin = intercom.emulator.origin;
+    const at = new Date(ANCHOR.getTime() + 1_500);
+    const added = await request(`${origin}/__control/conversations`, { method: 'POST', body: JSON.stringify({ createdAt: at.toISOString() }) });
+    expect(added.statusCode).toBe(201);
+    const { id, createdAt } = (await added.body.json()) as { id: string; createdAt: string };
+    expect(createdAt).toBe(new Date(ANCHOR.getTime() + 1_000).toISOString());
+    const head = await search({ query: ai, sort: DESC, pagination: { per_page: 1 } });
+    expect(ids(head)).toEqual([id]);
+    expect(intercom.emulator.touchConversation(id, new Date(ANCHOR.getTime() + 60_000))).toBe(true);
+    expect(intercom.records()[0]?.conversation.updated_at).toBe(ANCHOR.getTime() / 1000 + 60);
+    const removed = await request(`${origin}/__control/conversations/${id}`, { method: 'DELETE' });
+    expect(removed.statusCode).toBe(200);
+    await removed.body.dump();
+    expect((await call('GET', `/conversations/${id}`)).status).toBe(404);
+    expect(intercom.records()).toHaveLength(320);
+  });
+});
