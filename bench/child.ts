@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 
 /**
  * What the bench's target processes (the graph, the pass-through) share: a stats route the runner
@@ -19,7 +20,60 @@ export interface ProcessStats {
   externalBytes: number;
 }
 
+export const ALLOCATION_PATH = '/__bench/allocation';
+
+/** Bytes this process allocated on the V8 heap between `?start` and `?stop` of ALLOCATION_PATH. */
+export interface AllocationStats {
+  allocatedBytes: number;
+  /** Collections in the window, and their main-thread time. */
+  collections: number;
+  collectionMs: number;
+}
+
+let allocationWindow: { profiler: GCProfiler; usedAtStart: number } | null = null;
+
+/**
+ * Allocation is counted, not sampled: every byte allocated is either still in the heap at the end or was
+ * freed by a collection in between, so allocated = (used at stop − used at start) + Σ(used before − used
+ * after) over the window's collections, read from V8's own heap statistics around each collection
+ * (v8.GCProfiler). A difference of heap sizes alone would miss all the garbage collected in between.
+ */
+function answerAllocation(url: string, response: ServerResponse): void {
+  if (url.endsWith('?start')) {
+    allocationWindow?.profiler.stop();
+    const profiler = new GCProfiler();
+    profiler.start();
+    allocationWindow = { profiler, usedAtStart: getHeapStatistics().used_heap_size };
+    response.writeHead(204).end();
+    return;
+  }
+  if (!allocationWindow) {
+    response.writeHead(409).end('no allocation window started');
+    return;
+  }
+  const usedAtStop = getHeapStatistics().used_heap_size;
+  const { statistics } = allocationWindow.profiler.stop();
+  let freed = 0;
+  let collectionMs = 0;
+  for (const collection of statistics) {
+    freed += collection.beforeGC.heapStatistics.usedHeapSize - collection.afterGC.heapStatistics.usedHeapSize;
+    collectionMs += collection.cost / 1000;
+  }
+  const stats: AllocationStats = {
+    allocatedBytes: usedAtStop - allocationWindow.usedAtStart + freed,
+    collections: statistics.length,
+    collectionMs: Number(collectionMs.toFixed(1)),
+  };
+  allocationWindow = null;
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(stats));
+}
+
 export function answerStats(request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.url?.startsWith(ALLOCATION_PATH)) {
+    answerAllocation(request.url, response);
+    return true;
+  }
   if (request.url !== STATS_PATH && request.url !== `${STATS_PATH}?gc=1`) return false;
   // With --expose-gc, `?gc=1` collects first: what the process retains, not what it has yet to collect.
   if (request.url.endsWith('?gc=1')) (globalThis as { gc?: () => void }).gc?.();

@@ -6,17 +6,24 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { request } from 'undici';
 import { loadConfig } from '../src/config.js';
-import { STATS_PATH, type ProcessStats } from './child.js';
+import { ALLOCATION_PATH, STATS_PATH, type AllocationStats, type ProcessStats } from './child.js';
+import type { ReplayCounters } from './replay.js';
 import { SCENARIOS, scenario as scenarioById, type GraphQLAnswer, type GraphQLBody } from './scenarios.js';
 import { vendorHeadersByOrigin } from './vendor-headers.js';
 
 /**
  * `npm run bench`: what the graph adds on top of the vendor round trips it wraps.
  *
- * Four processes (eight with BENCH_EMULATORS=per-vendor): this one (the load generator, autocannon), the emulators, the graph, and a thin
- * pass-through (bench/pass-through.ts) that makes the same upstream GETs the graph made for the page,
- * parses them and concatenates them. Both targets are loaded in the same run, alternating in rounds,
- * so every figure is also a ratio that survives a busy machine. See README "Benchmarks".
+ * Processes: this one (the load generator, autocannon), the emulators (one, or five with
+ * BENCH_EMULATORS=per-vendor), the graph, and a thin pass-through (bench/pass-through.ts) that makes the
+ * same upstream GETs the graph made for the page, parses them and concatenates them. Both targets are
+ * loaded in the same run, alternating in rounds, so every figure is also a ratio that survives a busy machine.
+ *
+ * Two upstreams, one after the other (BENCH_UPSTREAMS): `replay` (bench/replay.ts: the emulators' answers for
+ * the scenario recorded once, then served byte for byte at wire speed) and `emulators` (the targets call the
+ * emulators themselves). The headline is CPU per request read from each target process itself, which
+ * neither the upstream nor the other agents on the machine can bend; requests/s ratios come from the
+ * replay run, with the upstream's CPU share per round beside them. See docs/benchmarks.md.
  */
 
 const env = process.env;
@@ -44,6 +51,14 @@ const settings = {
   nodeFlags: env.BENCH_NODE_FLAGS,
   out: env.BENCH_OUT ?? 'bench/results/latest.json',
   emulators: env.BENCH_EMULATORS === 'per-vendor' ? ('per-vendor' as const) : ('shared' as const),
+  /** Which upstreams the targets are measured against, in order: `replay`, `emulators` or both (default). */
+  upstreams: (env.BENCH_UPSTREAMS ?? 'replay,emulators').split(',').map((name) => {
+    const trimmed = name.trim();
+    if (trimmed !== 'replay' && trimmed !== 'emulators') throw new Error(`BENCH_UPSTREAMS: unknown upstream ${trimmed} (replay, emulators)`);
+    return trimmed;
+  }),
+  /** Requests per target whose V8 heap allocation is counted, after the measured rounds (0: not measured). */
+  allocationRequests: Number(env.BENCH_ALLOCATION_REQUESTS ?? 1000),
 };
 
 // ---------------------------------------------------------------- processes
@@ -182,6 +197,96 @@ async function upstreamUrls(): Promise<string[]> {
   return logs.flatMap((log, index) => log.map((entry) => `${vendorOrigins[index]}${entry.path}${entry.search ? `?${entry.search}` : ''}`));
 }
 
+/** Clock ticks of user plus system CPU of a process, from /proc (Linux); 0 elsewhere. */
+const CLOCK_TICKS_PER_SECOND = 100;
+function cpuMicrosFromProc(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** What the targets call for vendor data, and how the bench counts what they asked of it. */
+interface Upstream {
+  kind: 'replay' | 'emulators';
+  /** The vendor variables that point a target at it. */
+  env: Record<string, string>;
+  /** Processes whose CPU is the upstream's share of a round. */
+  pids: number[];
+  reset(): Promise<void>;
+  callsSoFar(): Promise<number>;
+  connectionsSoFar(): Promise<number>;
+  /** Every vendor URL called since the last reset, in order. */
+  urls(): Promise<string[]>;
+  /** Replay only: `record` while a scenario is prepared and planned, `replay` while it is measured. */
+  setMode(mode: 'record' | 'replay'): Promise<void>;
+  /** Replay only: calls since the last reset that found nothing recorded. */
+  missesSoFar(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const emulatorUpstream: Upstream = {
+  kind: 'emulators',
+  env: vendorEnv,
+  pids: emulatorChildren.map((child) => child.process.pid ?? 0),
+  reset: async () => {
+    await control('reset', {});
+  },
+  callsSoFar: upstreamCallsSoFar,
+  connectionsSoFar,
+  urls: upstreamUrls,
+  setMode: async () => {},
+  missesSoFar: async () => 0,
+  stop: async () => {},
+};
+
+/**
+ * The replay server in front of the emulators: every `*_BASE_URL` of the vendors points at its port for
+ * that vendor's origin instead (same path), so no vendor is named here.
+ */
+async function startReplay(): Promise<Upstream> {
+  const script = existsSync('dist/bench-replay.js') ? 'dist/bench-replay.js' : 'bench/replay.ts';
+  const child = startChild(script, { ...env, REPLAY_UPSTREAMS: JSON.stringify(vendorOrigins) });
+  const controlPort = (await child.waitFor((line) => line.startsWith('LISTENING '))).slice('LISTENING '.length);
+  const replayOrigin = new Map<string, string>();
+  for (const line of child.lines) {
+    const match = /^REPLAY (\S+) (\d+)$/.exec(line);
+    if (match) replayOrigin.set(match[1] as string, `http://127.0.0.1:${match[2]}`);
+  }
+  const replayEnv = { ...vendorEnv };
+  for (const [key, value] of Object.entries(vendorEnv)) {
+    if (!key.endsWith('_BASE_URL')) continue;
+    const url = new URL(value);
+    const origin = replayOrigin.get(url.origin);
+    if (origin) replayEnv[key] = origin + value.slice(url.origin.length);
+  }
+  const controlOrigin = `http://127.0.0.1:${controlPort}/__replay/`;
+  const call = async (path: string, body?: unknown): Promise<unknown> => {
+    const response = await request(controlOrigin + path, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+    return response.body.json();
+  };
+  const counters = async (): Promise<ReplayCounters> => (await call('counters')) as ReplayCounters;
+  return {
+    kind: 'replay',
+    env: replayEnv,
+    pids: [child.process.pid ?? 0],
+    reset: async () => {
+      await call('reset', {});
+    },
+    callsSoFar: async () => (await counters()).calls,
+    connectionsSoFar: async () => (await counters()).connections,
+    urls: async () => (await call('log')) as string[],
+    setMode: async (mode) => {
+      await call('mode', { mode });
+    },
+    missesSoFar: async () => (await counters()).misses,
+    stop: () => stopChild(child),
+  };
+}
+
 // ---------------------------------------------------------------- targets
 
 /**
@@ -196,22 +301,36 @@ function builtTargets(cwd = process.cwd()): { graph: string; passThrough: string
   return { graph: 'dist/bench-graph-server.js', passThrough: 'dist/bench-pass-through.js', graphNodeFlags };
 }
 const scripts = builtTargets();
-const targetEnv = { ...env, ...vendorEnv, UPSTREAM_BREAKER_THRESHOLD: '0' };
 const profileArgs = settings.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] : [];
-// Distinct requests: no sharing of upstream calls between concurrent requests (coalescing has its own scenario).
-const graph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, [...scripts.graphNodeFlags, ...profileArgs]);
-// The same Node flags as the graph: the ratio compares the work, not the tuning.
-const passThrough = await startTarget(scripts.passThrough, targetEnv, scripts.graphNodeFlags);
 const compareEnv = Object.fromEntries(
   (settings.compareEnv ?? '').split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
-const compared =
-  settings.compareDir || settings.compareEnv
-    ? await (async () => {
-        const comparedTargets = builtTargets(settings.compareDir ?? process.cwd());
-        return startTarget(comparedTargets.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false', ...compareEnv }, comparedTargets.graphNodeFlags, settings.compareDir);
-      })()
+const comparedTargets = settings.compareDir || settings.compareEnv ? builtTargets(settings.compareDir ?? process.cwd()) : null;
+
+// The targets of the current upstream (each upstream gets fresh ones: their vendor URLs differ).
+let upstream: Upstream = emulatorUpstream;
+let targetEnv: Record<string, string | undefined> = {};
+let graph: Target;
+let passThrough: Target;
+let compared = null as Target | null;
+
+async function startTargets(next: Upstream): Promise<void> {
+  upstream = next;
+  targetEnv = { ...env, ...next.env, UPSTREAM_BREAKER_THRESHOLD: '0' };
+  // Distinct requests: no sharing of upstream calls between concurrent requests (coalescing has its own scenario).
+  graph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, [...scripts.graphNodeFlags, ...profileArgs]);
+  // The same Node flags as the graph: the ratio compares the work, not the tuning.
+  passThrough = await startTarget(scripts.passThrough, targetEnv, scripts.graphNodeFlags);
+  compared = comparedTargets
+    ? await startTarget(comparedTargets.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false', ...compareEnv }, comparedTargets.graphNodeFlags, settings.compareDir)
     : null;
+}
+
+async function stopTargets(): Promise<void> {
+  await stopChild(graph.child);
+  await stopChild(passThrough.child);
+  if (compared) await stopChild(compared.child);
+}
 
 interface Request {
   url: string;
@@ -221,7 +340,7 @@ interface Request {
 }
 
 const GRAPHQL_HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-const graphRequest = (body: GraphQLBody, origin = graph.origin): Request => ({
+const graphRequest = (body: GraphQLBody, origin: string = graph.origin): Request => ({
   url: `${origin}/graphql`,
   method: 'POST',
   body: JSON.stringify(body),
@@ -239,7 +358,11 @@ interface Measured {
   latenciesMs: number[];
   failed: number;
   cpuMicros: number;
+  /** CPU of the upstream's processes over the same run (from /proc). */
+  upstreamCpuMicros: number;
   upstreamCalls: number;
+  /** Replay only: calls that found nothing recorded. */
+  upstreamMisses: number;
   newConnections: number;
   rssPeakBytes: number;
   rssAfterBytes: number;
@@ -300,7 +423,15 @@ async function measure(target: Target, requestOf: Request, connections: number, 
   await load(requestOf, connections, { amount: connections * 3 });
   const latenciesMs: number[] = [];
   const canResetPeak = resetPeakRss(target.pid);
-  const before = { stats: await processStats(target.origin), calls: await upstreamCallsSoFar(), connections: await connectionsSoFar() };
+  const upstreamCpu = (): number => upstream.pids.reduce((sum, pid) => sum + cpuMicrosFromProc(pid), 0);
+  const counted = async (): Promise<{ stats: ProcessStats; calls: number; connections: number; misses: number; upstreamCpu: number }> => ({
+    stats: await processStats(target.origin),
+    calls: await upstream.callsSoFar(),
+    connections: await upstream.connectionsSoFar(),
+    misses: await upstream.missesSoFar(),
+    upstreamCpu: upstreamCpu(),
+  });
+  const before = await counted();
   const started = performance.now();
   let peakSampled = 0;
   const sampler = setInterval(() => {
@@ -309,7 +440,7 @@ async function measure(target: Target, requestOf: Request, connections: number, 
   const { result, lastResponseAt } = await load(requestOf, connections, { amount }, (ms) => latenciesMs.push(ms), isGraph);
   clearInterval(sampler);
   const elapsedMs = lastResponseAt - started;
-  const after = { stats: await processStats(target.origin), calls: await upstreamCallsSoFar(), connections: await connectionsSoFar() };
+  const after = await counted();
   const memory = rssFromProc(target.pid);
   return {
     completed: result.requests.total,
@@ -317,7 +448,9 @@ async function measure(target: Target, requestOf: Request, connections: number, 
     latenciesMs,
     failed: result.non2xx + result.errors + result.mismatches + result.timeouts,
     cpuMicros: after.stats.cpuMicros - before.stats.cpuMicros,
+    upstreamCpuMicros: after.upstreamCpu - before.upstreamCpu,
     upstreamCalls: after.calls - before.calls,
+    upstreamMisses: after.misses - before.misses,
     newConnections: after.connections - before.connections,
     rssPeakBytes: canResetPeak ? memory.peak : Math.max(peakSampled, memory.rss),
     rssAfterBytes: memory.rss,
@@ -331,7 +464,9 @@ function combine(runs: Measured[]): Measured {
     latenciesMs: sum.latenciesMs.concat(run.latenciesMs),
     failed: sum.failed + run.failed,
     cpuMicros: sum.cpuMicros + run.cpuMicros,
+    upstreamCpuMicros: sum.upstreamCpuMicros + run.upstreamCpuMicros,
     upstreamCalls: sum.upstreamCalls + run.upstreamCalls,
+    upstreamMisses: sum.upstreamMisses + run.upstreamMisses,
     newConnections: sum.newConnections + run.newConnections,
     rssPeakBytes: Math.max(sum.rssPeakBytes, run.rssPeakBytes),
     rssAfterBytes: run.rssAfterBytes,
@@ -382,7 +517,7 @@ const sendTo =
   (origin: string) =>
   async (body: GraphQLBody): Promise<GraphQLAnswer> =>
     JSON.parse((await once(graphRequest(body, origin))).text) as GraphQLAnswer;
-const sendToGraph = sendTo(graph.origin);
+const sendToGraph = (body: GraphQLBody): Promise<GraphQLAnswer> => sendTo(graph.origin)(body);
 
 interface Planned {
   id: string;
@@ -398,11 +533,11 @@ interface Planned {
 
 /** One request through the graph, to record its upstream GETs; the pass-through is then planned with the same GETs. */
 async function plan(id: string, name: string, body: GraphQLBody, comparedBody: GraphQLBody | null): Promise<Planned> {
-  await control('reset', {});
+  await upstream.reset();
   const probe = await once(graphRequest(body));
   const answer = JSON.parse(probe.text) as GraphQLAnswer;
   if (probe.status !== 200 || answer.errors) throw new Error(`${id}: the graph answered ${probe.status} ${JSON.stringify(answer.errors)}`);
-  const urls = await upstreamUrls();
+  const urls = await upstream.urls();
   await once({ url: `${passThrough.origin}/__plan/${id}`, method: 'POST', body: JSON.stringify({ urls }) });
   const passRequest: Request = { url: `${passThrough.origin}/page/${id}`, method: 'GET' };
   const passProbe = await once(passRequest);
@@ -422,20 +557,33 @@ async function plan(id: string, name: string, body: GraphQLBody, comparedBody: G
 interface ThroughputResult {
   id: string;
   name: string;
+  /** What the targets called for vendor data in this run. */
+  upstream: Upstream['kind'];
   upstreamCallsPerPage: number;
   graph: TargetFigures;
   passThrough: TargetFigures;
   ratio: { requestsPerSecond: number; p50: number; cpuPerRequest: number; responseBytes: number };
   /** Graph req/s over the pass-through's, round by round (each pair measured back to back): the spread of the ratio. */
   requestsPerSecondRatioByRound: number[];
+  /**
+   * CPU of the upstream's processes per round, as a share of one core (1 = a whole core): near 1 (or, for
+   * per-vendor emulators, near the cores left) the upstream, not the target, set the round's rate.
+   */
+  upstreamCoreShareByRound: { graph: number[]; passThrough: number[] };
+  /** Replay only: measured calls that found no recorded answer (and went to the emulators). */
+  upstreamMisses: number;
+  /** V8 heap bytes allocated per request over BENCH_ALLOCATION_REQUESTS requests (null when not measured). */
+  allocation: { requests: number; graphKbPerRequest: number; passThroughKbPerRequest: number; graphCollectionMsPerRequest: number } | null;
+  /** 1-minute load average when the scenario's rounds ended: req/s on a busy machine reads low. */
+  loadAverage: number;
   /** With BENCH_COMPARE_DIR / BENCH_COMPARE_ENV: the other graph, and this graph's ratios to it. */
   compared?: TargetFigures;
   ratioToCompared?: { requestsPerSecond: number; cpuPerRequest: number; responseBytes: number };
 }
 
 async function throughput(planned: Planned): Promise<ThroughputResult> {
-  await control('reset', {});
-  await setLatency(settings.upstreamMs);
+  await upstream.reset();
+  if (upstream.kind === 'emulators') await setLatency(settings.upstreamMs);
   const perRound = settings.seconds / settings.rounds;
   // Warm-up (JIT, pools, keep-alive sockets) for both targets, not measured; its rate sizes each round.
   const graphWarm = (await load(planned.graph, settings.connections, { seconds: settings.warmupSeconds })).result;
@@ -462,9 +610,17 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
   const graphFigures = figures(combine(graphRuns), planned.graphBytes);
   const passFigures = figures(combine(passRuns), planned.passThroughBytes);
   const ratio = (a: number, b: number): number => Number((a / b).toFixed(2));
+  const coreShare = (run: Measured): number => Number((run.upstreamCpuMicros / (run.elapsedMs * 1000)).toFixed(2));
+  const loadAverage = Number((loadavg()[0] ?? 0).toFixed(1));
+  const allocation = settings.allocationRequests > 0 ? await allocationPerRequest(planned) : null;
   return {
     id: planned.id,
     name: planned.name,
+    upstream: upstream.kind,
+    upstreamCoreShareByRound: { graph: graphRuns.map(coreShare), passThrough: passRuns.map(coreShare) },
+    upstreamMisses: [...graphRuns, ...passRuns].reduce((sum, run) => sum + run.upstreamMisses, 0),
+    allocation,
+    loadAverage,
     upstreamCallsPerPage: planned.upstreamUrls.length,
     graph: graphFigures,
     passThrough: passFigures,
@@ -479,6 +635,25 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
       return ratio(run.completed / run.elapsedMs, pass.completed / pass.elapsedMs);
     }),
     ...(comparedRuns.length > 0 ? comparedFigures(comparedRuns, comparedBytes, graphFigures) : {}),
+  };
+}
+
+/** Heap bytes each target allocates per request, counted over a fixed number of requests (bench/child.ts). */
+async function allocationPerRequest(planned: Planned): Promise<NonNullable<ThroughputResult['allocation']>> {
+  const count = async (target: Target, requestOf: Request): Promise<{ perRequest: number; collectionMsPerRequest: number }> => {
+    await once({ url: `${target.origin}${ALLOCATION_PATH}?start`, method: 'GET' });
+    const { result } = await load(requestOf, settings.connections, { amount: settings.allocationRequests });
+    const stats = JSON.parse((await once({ url: `${target.origin}${ALLOCATION_PATH}?stop`, method: 'GET' })).text) as AllocationStats;
+    const completed = Math.max(1, result.requests.total);
+    return { perRequest: stats.allocatedBytes / completed, collectionMsPerRequest: stats.collectionMs / completed };
+  };
+  const graphAllocation = await count(graph, planned.graph);
+  const passAllocation = await count(passThrough, planned.passThrough);
+  return {
+    requests: settings.allocationRequests,
+    graphKbPerRequest: Math.round(graphAllocation.perRequest / 1024),
+    passThroughKbPerRequest: Math.round(passAllocation.perRequest / 1024),
+    graphCollectionMsPerRequest: Number(graphAllocation.collectionMsPerRequest.toFixed(2)),
   };
 }
 
@@ -682,7 +857,8 @@ const loadBefore = loadavg();
 console.log(
   `node ${process.version}, ${cpus().length} cores, load average ${loadBefore.map((value) => value.toFixed(1)).join(' ')}; ` +
     `${settings.seconds}s per target and scenario in ${settings.rounds} alternating rounds (+${settings.warmupSeconds}s warm-up), ` +
-    `${settings.connections} connections, emulator latency ${settings.upstreamMs} ms, emulators ${settings.emulators === 'shared' ? 'in one process' : 'one process per vendor'}`,
+    `${settings.connections} connections; upstreams ${settings.upstreams.join(' then ')}; emulator latency ${settings.upstreamMs} ms, ` +
+    `emulators ${settings.emulators === 'shared' ? 'in one process' : 'one process per vendor'}`,
 );
 
 const throughputResults: ThroughputResult[] = [];
@@ -690,48 +866,63 @@ let latencyResult: LatencyResult | null = null;
 let coalescingResult: CoalescingResult | null = null;
 let soakResult: SoakResult | null = null;
 const plans: Planned[] = [];
+const replay = settings.upstreams.includes('replay') ? await startReplay() : null;
 try {
-  for (const scenario of settings.scenarios) {
-    const body = await scenario.prepare(sendToGraph);
-    const comparedBody = compared ? await scenario.prepare(sendTo(compared.origin)) : null;
-    const planned = await plan(scenario.id, scenario.name, body, comparedBody);
-    plans.push(planned);
-    const result = await throughput(planned);
-    throughputResults.push(result);
-    console.log(
-      `${scenario.id}: graph ${result.graph.requestsPerSecond} req/s, pass-through ${result.passThrough.requestsPerSecond} req/s ` +
-        `(ratio ${result.ratio.requestsPerSecond}; by round ${result.requestsPerSecondRatioByRound.join(', ')}); graph p50 ${result.graph.p50Ms} ms, ${result.graph.cpuMsPerRequest} CPU ms/req, ` +
-        `${result.graph.responseBytes} B, ${result.upstreamCallsPerPage} upstream calls`,
-    );
-    if (result.compared && result.ratioToCompared) {
-      console.log(
-        `${scenario.id}: compared graph ${result.compared.requestsPerSecond} req/s, ${result.compared.cpuMsPerRequest} CPU ms/req; ` +
-          `this graph / compared: ${result.ratioToCompared.requestsPerSecond}× req/s, ${result.ratioToCompared.cpuPerRequest}× CPU per request`,
-      );
-    }
-    if (scenario.id === 'merged-20') {
-      latencyResult = await latencyAtOneConnection(planned);
-      console.log(
-        `merged-20 at 1 connection, vendors at ${settings.latencyScenarioMs} ms: graph p50 ${latencyResult.graphP50Ms} ms = ` +
-          `${latencyResult.graphToSlowestVendor}× the slowest vendor (${latencyResult.slowestVendorP50Ms} ms); pass-through ${latencyResult.passThroughToSlowestVendor}×; ` +
-          `all the page's calls at once, direct: ${latencyResult.allCallsAtOnceP50Ms} ms (graph ${latencyResult.graphToAllCallsAtOnce}×, pass-through ${latencyResult.passThroughToAllCallsAtOnce}×); ` +
-          `the graph adds ${latencyResult.graphAddsMs} ms = ${(latencyResult.graphAddsShareOfSlowestVendor * 100).toFixed(1)} % of the slowest vendor`,
-      );
-      if (settings.coalesceConnections > 0) {
-        coalescingResult = await coalescingScenario(planned);
+  for (const kind of settings.upstreams) {
+    await startTargets(kind === 'replay' && replay ? replay : emulatorUpstream);
+    try {
+      for (const scenario of settings.scenarios) {
+        // Replay: whatever preparing and planning the scenario asks of the emulators is recorded, then only replayed.
+        await upstream.setMode('record');
+        const body = await scenario.prepare(sendToGraph);
+        const comparedBody = compared ? await scenario.prepare(sendTo(compared.origin)) : null;
+        const planned = await plan(scenario.id, scenario.name, body, comparedBody);
+        if (compared && planned.comparedGraph) await once(planned.comparedGraph);
+        await upstream.setMode('replay');
+        if (kind === 'emulators') plans.push(planned);
+        const result = await throughput(planned);
+        throughputResults.push(result);
+        const shares = [...result.upstreamCoreShareByRound.graph, ...result.upstreamCoreShareByRound.passThrough];
         console.log(
-          `merged-20, ${coalescingResult.connections} clients on the same page: ${coalescingResult.coalescing.upstreamCallsPerRequest} upstream calls per request ` +
-            `coalesced vs ${coalescingResult.separate.upstreamCallsPerRequest} without; ${coalescingResult.coalescing.requestsPerSecond} vs ` +
-            `${coalescingResult.separate.requestsPerSecond} req/s`,
+          `${kind} ${scenario.id}: CPU ms/req graph ${result.graph.cpuMsPerRequest}, pass-through ${result.passThrough.cpuMsPerRequest} (ratio ${result.ratio.cpuPerRequest}); ` +
+            (result.allocation ? `allocated ${result.allocation.graphKbPerRequest} / ${result.allocation.passThroughKbPerRequest} KB/req; ` : '') +
+            `graph ${result.graph.requestsPerSecond} req/s, pass-through ${result.passThrough.requestsPerSecond} req/s ` +
+            `(ratio ${result.ratio.requestsPerSecond}; by round ${result.requestsPerSecondRatioByRound.join(', ')}; load ${result.loadAverage}); ` +
+            `upstream core share ${Math.min(...shares)}–${Math.max(...shares)}; graph p50 ${result.graph.p50Ms} ms, ` +
+            `${result.graph.responseBytes} B, ${result.upstreamCallsPerPage} upstream calls` +
+            (kind === 'replay' ? `, ${result.upstreamMisses} replay misses` : ''),
         );
+        if (result.compared && result.ratioToCompared) {
+          console.log(
+            `${scenario.id}: compared graph ${result.compared.requestsPerSecond} req/s, ${result.compared.cpuMsPerRequest} CPU ms/req; ` +
+              `this graph / compared: ${result.ratioToCompared.requestsPerSecond}× req/s, ${result.ratioToCompared.cpuPerRequest}× CPU per request`,
+          );
+        }
+        if (scenario.id === 'merged-20' && kind === 'emulators') {
+          latencyResult = await latencyAtOneConnection(planned);
+          console.log(
+            `merged-20 at 1 connection, vendors at ${settings.latencyScenarioMs} ms: graph p50 ${latencyResult.graphP50Ms} ms = ` +
+              `${latencyResult.graphToSlowestVendor}× the slowest vendor (${latencyResult.slowestVendorP50Ms} ms); pass-through ${latencyResult.passThroughToSlowestVendor}×; ` +
+              `all the page's calls at once, direct: ${latencyResult.allCallsAtOnceP50Ms} ms (graph ${latencyResult.graphToAllCallsAtOnce}×, pass-through ${latencyResult.passThroughToAllCallsAtOnce}×); ` +
+              `the graph adds ${latencyResult.graphAddsMs} ms = ${(latencyResult.graphAddsShareOfSlowestVendor * 100).toFixed(1)} % of the slowest vendor`,
+          );
+          if (settings.coalesceConnections > 0) {
+            coalescingResult = await coalescingScenario(planned);
+            console.log(
+              `merged-20, ${coalescingResult.connections} clients on the same page: ${coalescingResult.coalescing.upstreamCallsPerRequest} upstream calls per request ` +
+                `coalesced vs ${coalescingResult.separate.upstreamCallsPerRequest} without; ${coalescingResult.coalescing.requestsPerSecond} vs ` +
+                `${coalescingResult.separate.requestsPerSecond} req/s`,
+            );
+          }
+        }
       }
+      if (kind === 'emulators' && settings.soakRequests > 0) soakResult = await soak(plans);
+    } finally {
+      await stopTargets();
     }
   }
-  if (settings.soakRequests > 0) soakResult = await soak(plans);
 } finally {
-  await stopChild(graph.child);
-  await stopChild(passThrough.child);
-  if (compared) await stopChild(compared.child);
+  await replay?.stop();
   await Promise.all(emulatorChildren.map(stopChild));
 }
 
@@ -751,19 +942,33 @@ const report = {
 mkdirSync(dirname(settings.out), { recursive: true });
 writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
 
-const table = [
-  '| scenario | graph req/s | pass-through req/s | ratio (rounds: lowest–highest) | p50 graph / pass (ms) | p99 graph / pass (ms) | CPU ms per request graph / pass | upstream calls per request | response bytes graph / pass | graph RSS peak / after (MB) | new upstream connections per 1,000 requests |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...throughputResults.map(
-    (result) =>
-      `| ${result.name} | ${result.graph.requestsPerSecond} | ${result.passThrough.requestsPerSecond} | **${result.ratio.requestsPerSecond}×** (${Math.min(...result.requestsPerSecondRatioByRound)}–${Math.max(...result.requestsPerSecondRatioByRound)}) | ` +
-      `${result.graph.p50Ms} / ${result.passThrough.p50Ms} | ${result.graph.p99Ms} / ${result.passThrough.p99Ms} | ` +
-      `${result.graph.cpuMsPerRequest} / ${result.passThrough.cpuMsPerRequest} | ${result.graph.upstreamCallsPerRequest} | ` +
-      `${result.graph.responseBytes} / ${result.passThrough.responseBytes} | ${result.graph.rssPeakMb} / ${result.graph.rssAfterMb} | ` +
-      `${result.graph.newUpstreamConnectionsPer1000} |`,
-  ),
-];
-console.log(`\n${table.join('\n')}`);
+const spread = (values: number[]): string => (values.length === 0 ? '–' : `${Math.min(...values)}–${Math.max(...values)}`);
+const percentSpread = (values: number[]): string =>
+  values.length === 0 ? '–' : `${Math.round(Math.min(...values) * 100)}–${Math.round(Math.max(...values) * 100)} %`;
+
+/** CPU first: the figure the upstream and a busy machine cannot bend. */
+function table(kind: Upstream['kind']): string[] {
+  const results = throughputResults.filter((result) => result.upstream === kind);
+  if (results.length === 0) return [];
+  return [
+    kind === 'replay'
+      ? '\nAgainst the replay server (the emulators\' answers recorded once, served byte for byte):\n'
+      : '\nAgainst the emulators themselves:\n',
+    '| scenario | CPU ms per request graph / pass | **CPU ratio** | allocated KB per request graph / pass | req/s graph / pass | req/s ratio (rounds) | load avg | upstream CPU, share of a core per round (graph / pass rounds) | p50 graph / pass (ms) | p99 graph / pass (ms) | upstream calls per request | response bytes graph / pass | graph RSS peak / after (MB) | new upstream connections per 1,000 requests |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map(
+      (result) =>
+        `| ${result.name} | ${result.graph.cpuMsPerRequest} / ${result.passThrough.cpuMsPerRequest} | **${result.ratio.cpuPerRequest}×** | ` +
+        `${result.allocation ? `${result.allocation.graphKbPerRequest} / ${result.allocation.passThroughKbPerRequest}` : '–'} | ` +
+        `${result.graph.requestsPerSecond} / ${result.passThrough.requestsPerSecond} | ${result.ratio.requestsPerSecond}× (${spread(result.requestsPerSecondRatioByRound)}) | ${result.loadAverage} | ` +
+        `${percentSpread(result.upstreamCoreShareByRound.graph)} / ${percentSpread(result.upstreamCoreShareByRound.passThrough)}${result.upstreamMisses > 0 ? ` (${result.upstreamMisses} misses)` : ''} | ` +
+        `${result.graph.p50Ms} / ${result.passThrough.p50Ms} | ${result.graph.p99Ms} / ${result.passThrough.p99Ms} | ${result.graph.upstreamCallsPerRequest} | ` +
+        `${result.graph.responseBytes} / ${result.passThrough.responseBytes} | ${result.graph.rssPeakMb} / ${result.graph.rssAfterMb} | ` +
+        `${result.graph.newUpstreamConnectionsPer1000} |`,
+    ),
+  ];
+}
+console.log([...table('replay'), ...table('emulators')].join('\n'));
 if (latencyResult) {
   console.log(
     `\nOne connection, every vendor at ${latencyResult.vendorLatencyMs} ms, merged first 20: graph p50 ${latencyResult.graphP50Ms} ms, ` +
@@ -791,5 +996,9 @@ if (soakResult) {
   );
 }
 const failures = throughputResults.filter((result) => result.graph.failed > 0 || result.passThrough.failed > 0);
-for (const result of failures) console.log(`warning: ${result.id}: ${result.graph.failed} graph and ${result.passThrough.failed} pass-through requests failed`);
+for (const result of failures) {
+  console.log(`warning: ${result.upstream} ${result.id}: ${result.graph.failed} graph and ${result.passThrough.failed} pass-through requests failed`);
+}
+const missed = throughputResults.filter((result) => result.upstreamMisses > 0);
+for (const result of missed) console.log(`warning: replay ${result.id}: ${result.upstreamMisses} calls found nothing recorded and went to the emulators`);
 console.log(`\nload average after: ${loadAfter.map((value) => value.toFixed(1)).join(' ')}; JSON: ${settings.out}`);

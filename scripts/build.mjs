@@ -12,6 +12,7 @@ const ENTRY_POINTS = {
   main: 'src/main.ts',
   'bench-graph-server': 'bench/graph-server.ts',
   'bench-pass-through': 'bench/pass-through.ts',
+  'bench-replay': 'bench/replay.ts',
 };
 
 await Promise.all(
