@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import type { Provider } from '../domain.js';
+import type { JsonValue, Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
 import { currentDeadlineAt, currentRequestScope } from '../request-scope.js';
 import type { SharedStore } from '../shared-state/store.js';
@@ -51,7 +51,7 @@ export interface UpstreamAttemptStart {
   provider: Provider;
   /** Route template (`/conversations/{id}/messages`): never a raw URL or id. */
   endpoint: string;
-  method: 'GET';
+  method: 'GET' | 'POST';
   /** 1 for the first attempt. */
   attempt: number;
 }
@@ -104,6 +104,22 @@ export interface GetRequest<T> {
   schema: WireSchema<T>;
   /** Extracts the vendor's error code from an error body, when it has one. */
   vendorCode?: (body: unknown) => string | undefined;
+}
+
+/**
+ * A read sent as a POST with a JSON body (a vendor's search endpoint). It is
+ * retried, gated, budgeted and validated as a GET is; identical POSTs in flight
+ * together share one call as identical GETs do (the body is part of the key).
+ */
+export interface PostRequest<T> extends Omit<GetRequest<T>, 'absoluteUrl'> {
+  body: JsonValue;
+}
+
+/** What one call sends: the method and, for a POST, its serialized body. */
+interface Call<T> {
+  request: GetRequest<T>;
+  method: 'GET' | 'POST';
+  body: string | null;
 }
 
 const RETRYABLE_CODES = new Set<string>([
@@ -178,9 +194,19 @@ export class HttpClient {
     return this.inFlight?.joined ?? 0;
   }
 
-  async get<T>(request: GetRequest<T>): Promise<T> {
+  get<T>(request: GetRequest<T>): Promise<T> {
+    return this.call({ request, method: 'GET', body: null });
+  }
+
+  post<T>(request: PostRequest<T>): Promise<T> {
+    const { body, ...rest } = request;
+    return this.call({ request: rest, method: 'POST', body: JSON.stringify(body) });
+  }
+
+  private async call<T>(call: Call<T>): Promise<T> {
+    const request = call.request;
     try {
-      return await (this.inFlight ? this.getShared(this.inFlight, request) : this.getWithRetries(request));
+      return await (this.inFlight ? this.getShared(this.inFlight, call) : this.getWithRetries(call));
     } catch (error) {
       if (error instanceof UpstreamError) {
         this.options.observer?.failure?.({ provider: this.options.provider, endpoint: request.endpoint, error });
@@ -193,23 +219,26 @@ export class HttpClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private getShared<T>(inFlight: InFlightCalls, request: GetRequest<T>): Promise<T> {
+  private getShared<T>(inFlight: InFlightCalls, call: Call<T>): Promise<T> {
     const { provider, observer } = this.options;
+    const request = call.request;
     const url = this.buildUrl(request);
     const deadlineAt = currentDeadlineAt();
-    return inFlight.run(`${this.credential} ${url.href}`, request.schema, () => this.getWithRetries(request), {
+    const key = call.body === null ? `${this.credential} ${url.href}` : `${this.credential} POST ${url.href} ${call.body}`;
+    return inFlight.run(key, request.schema, () => this.getWithRetries(call), {
       provider,
       deadlineAt,
-      deadlineError: () => deadlineError({ provider, method: 'GET', url: sanitize(url) }),
+      deadlineError: () => deadlineError({ provider, method: call.method, url: sanitize(url) }),
       onJoin: () => observer?.coalesced?.({ provider, endpoint: request.endpoint }),
-      callAlone: () => this.getWithRetries(request),
+      callAlone: () => this.getWithRetries(call),
     });
   }
 
-  private async getWithRetries<T>(request: GetRequest<T>): Promise<T> {
+  private async getWithRetries<T>(call: Call<T>): Promise<T> {
     const { provider, retry } = this.options;
+    const request = call.request;
     const url = this.buildUrl(request);
-    const facts = { provider, method: 'GET', url: sanitize(url) };
+    const facts = { provider, method: call.method, url: sanitize(url) };
     const scope = currentRequestScope();
     const deadlineAt = currentDeadlineAt();
     for (let attempt = 1; ; attempt += 1) {
@@ -224,8 +253,8 @@ export class HttpClient {
       if (this.options.gate) await this.options.gate.acquire({ provider, credential: this.credential, deadlineAt });
       try {
         const timeoutMs = Math.min(this.options.timeoutMs, deadlineAt - Date.now());
-        const call = (): Promise<T> => this.once(url, request, attempt, timeoutMs, deadlineAt);
-        return await (this.breaker ? this.breaker.execute(call) : call());
+        const attemptOnce = (): Promise<T> => this.once(url, call, attempt, timeoutMs, deadlineAt);
+        return await (this.breaker ? this.breaker.execute(attemptOnce) : attemptOnce());
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
           throw new UpstreamError(`${provider} is failing repeatedly; calls are paused briefly`, {
@@ -269,15 +298,15 @@ export class HttpClient {
     return url;
   }
 
-  private async once<T>(url: URL, request: GetRequest<T>, attempt: number, timeoutMs: number, deadlineAt: number): Promise<T> {
+  private async once<T>(url: URL, call: Call<T>, attempt: number, timeoutMs: number, deadlineAt: number): Promise<T> {
     const { provider } = this.options;
-    const facts = { provider, method: 'GET', url: sanitize(url) };
+    const facts = { provider, method: call.method, url: sanitize(url) };
     this.requestCount += 1;
     const started = performance.now();
-    const finish = this.options.observer?.attempt?.({ provider, endpoint: request.endpoint, method: 'GET', attempt });
+    const finish = this.options.observer?.attempt?.({ provider, endpoint: call.request.endpoint, method: call.method, attempt });
     let status: number | undefined;
     try {
-      const result = await this.send(url, request, timeoutMs, deadlineAt, facts, (code) => {
+      const result = await this.send(url, call, timeoutMs, deadlineAt, facts, (code) => {
         status = code;
       });
       finish?.({ outcome: 'ok', status, durationMs: performance.now() - started });
@@ -307,20 +336,25 @@ export class HttpClient {
 
   private async send<T>(
     url: URL,
-    request: GetRequest<T>,
+    call: Call<T>,
     timeoutMs: number,
     deadlineAt: number,
     facts: { provider: Provider; method: string; url: string },
     onStatus: (status: number) => void,
   ): Promise<T> {
     const { provider } = this.options;
+    const request = call.request;
     let response: Dispatcher.ResponseData;
     try {
       response = await this.dispatcher.request({
         origin: this.origin,
         path: url.pathname + url.search,
-        method: 'GET',
-        headers: { accept: 'application/json', ...this.options.headers },
+        method: call.method,
+        headers:
+          call.body === null
+            ? { accept: 'application/json', ...this.options.headers }
+            : { accept: 'application/json', 'content-type': 'application/json', ...this.options.headers },
+        ...(call.body === null ? {} : { body: call.body }),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
