@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse, validate } from 'graphql';
 import { loadConfig } from '../src/config.js';
+import { schema } from '../src/schema/index.js';
 
 // The docs' own checks (conventions in CONTRIBUTING.md, "Docs conventions"): every relative link resolves,
 // every environment variable the code reads is defined exactly once across docs/, and every dependency
@@ -154,6 +156,7 @@ export function variablesReadByTheCode(): VariablesRead {
   const found: VariablesRead = { names: new Map(), templates: new Map() };
   const code = (path: string): boolean => /\.(ts|mts|mjs|js)$/.test(path) && !path.endsWith('.d.ts');
   // Production code and tools: every read counts. Tests: only what they read from the process's environment.
+  for (const file of readdirSync(ROOT).filter((name) => /\.(ts|mts|mjs|js)$/.test(name))) scanSource(read(join(ROOT, file)), file, found);
   for (const dir of ['src', 'scripts', 'bench']) {
     for (const file of walk(join(ROOT, dir), code)) scanSource(read(file), rel(file), found, file.endsWith('.test.ts'));
   }
@@ -284,6 +287,12 @@ describe('the docs', () => {
 
   it('keep the README a front door (a few hundred lines at most)', () => {
     expect(read(join(ROOT, 'README.md')).split('\n').length).toBeLessThanOrEqual(300);
+  });
+
+  it("hold README tour queries that the schema accepts", () => {
+    const blocks = [...read(join(ROOT, 'README.md')).matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    for (const block of blocks) expect(validate(schema, parse(block)).map((error) => error.message), block).toEqual([]);
   });
 
   it('have every relative link resolve, anchors included', () => {
