@@ -285,6 +285,14 @@ describe('the docs', () => {
     expect(files.filter((file) => /^src\/providers\/[^/]+\/README\.md$/.test(file)).length).toBeGreaterThanOrEqual(5);
   });
 
+  it('give every vendor folder its own page (src/providers/<vendor>/README.md)', () => {
+    const folders = readdirSync(join(ROOT, 'src', 'providers'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, 'src', 'providers', entry.name, 'adapter.ts')))
+      .map((entry) => entry.name);
+    expect(folders.length).toBeGreaterThanOrEqual(5);
+    expect(folders.filter((folder) => !existsSync(join(ROOT, 'src', 'providers', folder, 'README.md')))).toEqual([]);
+  });
+
   it('keep the README a front door (a few hundred lines at most)', () => {
     expect(read(join(ROOT, 'README.md')).split('\n').length).toBeLessThanOrEqual(300);
   });
