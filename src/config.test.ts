@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configuredProviders, loadConfig } from './config.js';
+import { VENDORS } from './providers/vendors.js';
 
 describe('loadConfig', () => {
   it('turns on exactly the providers whose base URL is set', () => {
@@ -13,7 +14,7 @@ describe('loadConfig', () => {
     });
     expect(configuredProviders(config)).toEqual(['FLASHBACK', 'CHATBASE']);
     expect(config.providers.FLASHBACK?.baseUrl).toBe('https://backend.flashback.tech');
-    expect(config.providers.CHATBASE?.chatbotIds).toEqual(['a', 'b', 'c']);
+    expect((config.providers.CHATBASE as { chatbotIds?: string[] } | undefined)?.chatbotIds).toEqual(['a', 'b', 'c']);
     expect(config.port).toBe(4000);
   });
 
@@ -40,12 +41,13 @@ describe('loadConfig', () => {
   });
 
   it('reads the scan and count settings, with defaults, and refuses bad ones', () => {
-    expect(loadConfig({}).scans).toEqual({ moveworksConversationsLimit: 20_000, indexTtlMs: 120_000, countTtlMs: 60_000 });
-    expect(loadConfig({ MOVEWORKS_CONVERSATIONS_SCAN_LIMIT: '500', SCAN_INDEX_TTL_MS: '5000', COUNT_TTL_MS: '0' }).scans).toEqual({
-      moveworksConversationsLimit: 500,
-      indexTtlMs: 5_000,
-      countTtlMs: 0,
-    });
+    expect(loadConfig({}).scans).toEqual({ indexTtlMs: 120_000, countTtlMs: 60_000 });
+    expect(loadConfig({ SCAN_INDEX_TTL_MS: '5000', COUNT_TTL_MS: '0' }).scans).toEqual({ indexTtlMs: 5_000, countTtlMs: 0 });
+    const scanLimit = (env: Record<string, string>) =>
+      (loadConfig({ MOVEWORKS_CONVERSATIONS_BASE_URL: 'https://mw.invalid', MOVEWORKS_CONVERSATIONS_TOKEN: 't', MOVEWORKS_ASSISTANT_NAME: 'a', ...env }).providers
+        .MOVEWORKS_CONVERSATIONS as { scanLimit?: number } | undefined)?.scanLimit;
+    expect(scanLimit({})).toBe(20_000);
+    expect(scanLimit({ MOVEWORKS_CONVERSATIONS_SCAN_LIMIT: '500' })).toBe(500);
     expect(() => loadConfig({ MOVEWORKS_CONVERSATIONS_SCAN_LIMIT: 'lots', SCAN_INDEX_TTL_MS: '10' })).toThrow(
       /MOVEWORKS_CONVERSATIONS_SCAN_LIMIT must be an integer from 100 to 1000000[\s\S]*SCAN_INDEX_TTL_MS must be an integer from 1000 to 3600000/,
     );
@@ -68,4 +70,14 @@ describe('the process', () => {
     expect(result.stderr).toContain('SYMBL_TOKEN is required because SYMBL_BASE_URL is set');
     expect(result.stdout).not.toContain('GraphiQL');
   });
+});
+
+describe('per-vendor settings from the vendor list', () => {
+  it('reads <PREFIX>_RATE_LIMIT for every vendor in the list, none dropped', () => {
+    const env = Object.fromEntries(VENDORS.map((vendor, index) => [`${vendor.names.envPrefix}_RATE_LIMIT`, String(index + 1)]));
+    const config = loadConfig(env);
+    expect(config.rateLimits.perSecond).toEqual(Object.fromEntries(VENDORS.map((vendor, index) => [vendor.provider, index + 1])));
+    expect(() => loadConfig({ [`${VENDORS[0]!.names.envPrefix}_RATE_LIMIT`]: 'fast' })).toThrow(/_RATE_LIMIT must be a number/);
+  });
+
 });

@@ -1,57 +1,20 @@
 import type { Provider } from './domain.js';
-import { DEFAULT_HTTP_SETTINGS, type RetrySettings, type UpstreamObserver, type UpstreamGate } from './providers/http.js';
-import type { SharedStore } from './shared-state/store.js';
+import { DEFAULT_HTTP_SETTINGS } from './providers/http.js';
+import type { HttpSettings } from './providers/http-settings.js';
+import type { VendorModule, VendorSettings } from './providers/vendor-module.js';
+import { readSharedVendorSettings, readVendorSettings, type SharedVendorSettings } from './providers/vendor-settings.js';
+import { VENDORS } from './providers/vendors.js';
+import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from './streams/scan-settings.js';
 import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
 import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations.js';
 import { loadLimitsConfig, type LimitsConfig } from './limits/settings.js';
 import { createEnvReader, type Env } from './env-reader.js';
 
-export interface FlashbackConfig {
-  baseUrl: string;
-  token: string;
-}
-export interface ChatbaseConfig {
-  baseUrl: string;
-  apiKey: string;
-  chatbotIds: string[];
-}
-export interface MoveworksDataConfig {
-  baseUrl: string;
-  token: string;
-}
-export interface SymblConfig {
-  baseUrl: string;
-  token: string;
-}
-export interface MoveworksConversationsConfig {
-  baseUrl: string;
-  token: string;
-  assistantName: string;
-}
+export type { HttpSettings, ScanSettings };
+export { DEFAULT_SCAN_SETTINGS };
 
-export interface ProviderConfigs {
-  FLASHBACK?: FlashbackConfig;
-  CHATBASE?: ChatbaseConfig;
-  MOVEWORKS_DATA?: MoveworksDataConfig;
-  SYMBL?: SymblConfig;
-  MOVEWORKS_CONVERSATIONS?: MoveworksConversationsConfig;
-}
-
-/** How every vendor client talks HTTP. */
-export interface HttpSettings {
-  timeoutMs: number;
-  retry: RetrySettings;
-  breakerThreshold: number;
-  breakerHalfOpenAfterMs: number;
-  connections: number;
-  maxResponseBytes: number;
-  /** Wired by the graph at start, never read from the environment (see UpstreamRuntime). */
-  observer?: UpstreamObserver;
-  gate?: UpstreamGate;
-  store?: SharedStore;
-  /** From `performance.coalesceUpstream`; see HttpClientOptions. */
-  coalesce?: boolean;
-}
+/** Settings of each configured vendor (its module's `configuration.read`), in the vendor list's order. */
+export type ProviderConfigs = Partial<Record<Provider, VendorSettings>>;
 
 /** What one GraphQL request may spend upstream. */
 export interface RequestLimits {
@@ -59,16 +22,6 @@ export interface RequestLimits {
   deadlineMs: number;
   /** Upstream calls (retries included) one GraphQL request may send. */
   upstreamCallBudget: number;
-}
-
-/** Scan indexes (backward over Moveworks Conversations) and probed counts, shared through the store. */
-export interface ScanSettings {
-  /** Conversations one Moveworks Conversations scan may index (per archived state); beyond, backward and totalCount are refused. */
-  moveworksConversationsLimit: number;
-  /** How long a completed scan index is reused (and how long a partial one waits to be continued). */
-  indexTtlMs: number;
-  /** How long a probed count is reused; 0: never cached. */
-  countTtlMs: number;
 }
 
 /** State that replicas share: in Redis when `REDIS_URL` is set, else per process. */
@@ -91,7 +44,11 @@ export interface RateLimitConfig {
 
 export interface AppConfig {
   port: number;
+  /** The vendors this graph serves (src/providers/vendors.ts; tests pass their own list). */
+  vendors: readonly VendorModule[];
   providers: ProviderConfigs;
+  /** Per-vendor settings every vendor has (`<PREFIX>_RATE_LIMIT`, …), for every vendor in the list. */
+  vendorSettings: Record<Provider, SharedVendorSettings>;
   http: HttpSettings;
   /** Signs cursors so the graph can refuse ones it did not issue. */
   cursorSecret: string;
@@ -123,12 +80,6 @@ export interface FederationConfig {
   maxEntityRepresentations: number;
 }
 
-export const DEFAULT_SCAN_SETTINGS: ScanSettings = {
-  moveworksConversationsLimit: 20_000,
-  indexTtlMs: 120_000,
-  countTtlMs: 60_000,
-};
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -139,60 +90,14 @@ export class ConfigError extends Error {
 export const DEV_CURSOR_SECRET = 'conversations-graph-development-cursor-secret';
 
 /** Validates the environment once; throws a ConfigError listing every problem. */
-export function loadConfig(env: Env): AppConfig {
+export function loadConfig(env: Env, vendors: readonly VendorModule[] = VENDORS): AppConfig {
   const problems: string[] = [];
   const { read, flag, integer } = createEnvReader(env, problems);
-  const url = (name: string): string | undefined => {
-    const value = read(name);
-    if (value === undefined) return undefined;
-    try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
-      return value.replace(/\/+$/, '');
-    } catch {
-      problems.push(`${name} must be an http(s) URL, got "${value}"`);
-      return undefined;
-    }
-  };
-  const required = (name: string, because: string): string => {
-    const value = read(name);
-    if (value === undefined) problems.push(`${name} is required because ${because} is set`);
-    return value ?? '';
-  };
-  const providers: ProviderConfigs = {};
-  const flashbackUrl = url('FLASHBACK_BASE_URL');
-  if (flashbackUrl) {
-    providers.FLASHBACK = { baseUrl: flashbackUrl, token: required('FLASHBACK_TOKEN', 'FLASHBACK_BASE_URL') };
-  }
-  const chatbaseUrl = url('CHATBASE_BASE_URL');
-  if (chatbaseUrl) {
-    const ids = (read('CHATBASE_CHATBOT_IDS') ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-    if (ids.length === 0) problems.push('CHATBASE_CHATBOT_IDS must list at least one chatbot id because CHATBASE_BASE_URL is set');
-    providers.CHATBASE = {
-      baseUrl: chatbaseUrl,
-      apiKey: required('CHATBASE_API_KEY', 'CHATBASE_BASE_URL'),
-      chatbotIds: [...new Set(ids)],
-    };
-  }
-  const moveworksDataUrl = url('MOVEWORKS_DATA_BASE_URL');
-  if (moveworksDataUrl) {
-    providers.MOVEWORKS_DATA = { baseUrl: moveworksDataUrl, token: required('MOVEWORKS_DATA_TOKEN', 'MOVEWORKS_DATA_BASE_URL') };
-  }
-  const symblUrl = url('SYMBL_BASE_URL');
-  if (symblUrl) {
-    providers.SYMBL = { baseUrl: symblUrl, token: required('SYMBL_TOKEN', 'SYMBL_BASE_URL') };
-  }
-  const moveworksConversationsUrl = url('MOVEWORKS_CONVERSATIONS_BASE_URL');
-  if (moveworksConversationsUrl) {
-    providers.MOVEWORKS_CONVERSATIONS = {
-      baseUrl: moveworksConversationsUrl,
-      token: required('MOVEWORKS_CONVERSATIONS_TOKEN', 'MOVEWORKS_CONVERSATIONS_BASE_URL'),
-      assistantName: required('MOVEWORKS_ASSISTANT_NAME', 'MOVEWORKS_CONVERSATIONS_BASE_URL'),
-    };
-  }
+  const providers = readVendorSettings(vendors, env, problems);
 
   const config: AppConfig = {
     port: integer('PORT', 4000, 0, 65535),
+    vendors,
     providers,
     http: {
       timeoutMs: integer('UPSTREAM_TIMEOUT_MS', DEFAULT_HTTP_SETTINGS.timeoutMs, 100, 120_000),
@@ -221,7 +126,6 @@ export function loadConfig(env: Env): AppConfig {
       coalesceUpstream: flag('UPSTREAM_COALESCE', true),
     },
     scans: {
-      moveworksConversationsLimit: integer('MOVEWORKS_CONVERSATIONS_SCAN_LIMIT', DEFAULT_SCAN_SETTINGS.moveworksConversationsLimit, 100, 1_000_000),
       indexTtlMs: integer('SCAN_INDEX_TTL_MS', DEFAULT_SCAN_SETTINGS.indexTtlMs, 1_000, 3_600_000),
       countTtlMs: integer('COUNT_TTL_MS', DEFAULT_SCAN_SETTINGS.countTtlMs, 0, 3_600_000),
     },
@@ -230,12 +134,16 @@ export function loadConfig(env: Env): AppConfig {
       keyPrefix: read('REDIS_KEY_PREFIX') ?? 'conversations-graph:',
       commandTimeoutMs: integer('REDIS_TIMEOUT_MS', 250, 10, 10_000),
     },
+    vendorSettings: readSharedVendorSettings(vendors, env, problems),
     rateLimits: {
-      perSecond: rateLimits(read, problems),
+      perSecond: {},
       queueMs: integer('UPSTREAM_RATE_LIMIT_QUEUE_MS', 1_000, 0, 60_000),
     },
     limits: loadLimitsConfig(env, problems),
   };
+  for (const [provider, shared] of Object.entries(config.vendorSettings)) {
+    if (shared.rateLimitPerSecond !== null) config.rateLimits.perSecond[provider as Provider] = shared.rateLimitPerSecond;
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -252,25 +160,7 @@ function redisUrl(value: string | undefined, problems: string[]): string | null 
   return null;
 }
 
-const RATE_LIMITED_PROVIDERS: Provider[] = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'];
-
-/** `<VENDOR>_RATE_LIMIT`: requests per second, fractions allowed (0.5 is one request every 2 s). */
-function rateLimits(read: (name: string) => string | undefined, problems: string[]): Partial<Record<Provider, number>> {
-  const limits: Partial<Record<Provider, number>> = {};
-  for (const provider of RATE_LIMITED_PROVIDERS) {
-    const name = `${provider}_RATE_LIMIT`;
-    const value = read(name);
-    if (value === undefined) continue;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 100_000) {
-      problems.push(`${name} must be a number of requests per second above 0 and at most 100000, got "${value}"`);
-      continue;
-    }
-    limits[provider] = parsed;
-  }
-  return limits;
-}
-
+/** The configured vendors, in the vendor list's order. */
 export function configuredProviders(config: AppConfig): Provider[] {
-  return (Object.keys(config.providers) as Provider[]).filter((provider) => config.providers[provider] !== undefined);
+  return config.vendors.map((vendor) => vendor.provider).filter((provider) => config.providers[provider] !== undefined);
 }

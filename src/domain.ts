@@ -105,9 +105,13 @@ export interface Conversation {
   details: ConversationDetails;
 }
 
-/** The graph's filter, already validated. Vendor sections apply to their vendor only. */
+/**
+ * The graph's filter, already validated. Vendor sections apply to their vendor only: each vendor's section is at
+ * its module's `filter.key` (null when the client sent none) and read back with the module's `filter.of`.
+ */
 export interface ConversationFilter {
   createdAt: { from: Date | null; to: Date | null } | null;
+  readonly [vendorFilterKey: string]: unknown;
   flashback: { userId: string | null; workspaceId: string | null; repoId: string | null } | null;
   chatbase: { chatbotIds: string[] | null; sources: string[] | null } | null;
   moveworksData: { userIds: string[] | null; routes: string[] | null; primaryDomains: string[] | null } | null;

@@ -1,11 +1,17 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../domain.js';
+import type { VendorSettings } from '../providers/vendor-module.js';
+import { VENDORS } from '../providers/vendors.js';
 import { schema } from '../schema/index.js';
 import { checkOperation, type OperationLimits } from './operation-check.js';
 import { DEFAULT_LIMITS } from './settings.js';
 
-const limits: OperationLimits = { ...DEFAULT_LIMITS, maxPageSize: 100, configuredProviders: PROVIDERS, chatbaseChatbots: 2 };
+const limits: OperationLimits = { ...DEFAULT_LIMITS, maxPageSize: 100, configuredProviders: PROVIDERS,
+  vendors: VENDORS,
+  // Two chatbots: Chatbase lists one stream per chatbot.
+  providerSettings: { CHATBASE: { baseUrl: 'https://chatbase.invalid', apiKey: 'k', chatbotIds: ['a', 'b'] } as VendorSettings },
+};
 const estimate = (document: string, variables: Record<string, unknown> = {}) => checkOperation(schema, parse(document), null, variables, limits);
 
 describe('the estimate of upstream calls (README: limits)', () => {

@@ -20,9 +20,10 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { parsePageRequest, DEFAULT_PAGE_SIZE } from '../connection/connection.js';
-import { PROVIDERS, type Provider } from '../domain.js';
+import type { Provider } from '../domain.js';
 import { ErrorCode } from '../errors.js';
 import { toDomainFilter, type ConversationFilterArg } from '../schema/filter.js';
+import { listCallsOf, type VendorModule, type VendorSettings } from '../providers/vendor-module.js';
 import type { LimitsConfig } from './settings.js';
 
 /**
@@ -36,8 +37,10 @@ export interface OperationLimits extends LimitsConfig {
   maxPageSize: number;
   /** The providers a `conversations` without `providers` reads. */
   configuredProviders: readonly Provider[];
-  /** Chatbase lists one stream per chatbot. */
-  chatbaseChatbots: number;
+  /** Every vendor the graph serves: what one page of each costs upstream (`cost`, else its pagination). */
+  vendors: readonly VendorModule[];
+  /** Settings of the configured vendors, which some vendors' costs depend on. */
+  providerSettings: Partial<Record<Provider, VendorSettings>>;
 }
 
 export interface OperationEstimate {
@@ -58,25 +61,6 @@ const MAX_CURSOR_LENGTH = 4096;
 /** Global ids hold a vendor id (≤ 256 characters) and a little more. */
 const ID_ARGUMENTS = new Set(['id', 'ids']);
 const MAX_ID_LENGTH = 1024;
-
-/** Upstream calls of one page of `count` conversations of `provider` (README: what a page costs upstream). */
-function listCalls(provider: Provider, count: number, backwardFromEnd: boolean, chatbots: number): number {
-  const blocks = Math.max(1, Math.ceil(count / 100));
-  // `last` without `before` first finds the end: probes of 100 (3 for a few hundred items).
-  const probe = backwardFromEnd ? 3 : 0;
-  switch (provider) {
-    case 'FLASHBACK':
-      return blocks + (backwardFromEnd ? 1 : 0);
-    case 'CHATBASE':
-      return Math.max(1, chatbots) * (2 * blocks + probe);
-    case 'MOVEWORKS_DATA':
-      return Math.ceil((count + 1) / 50) + (backwardFromEnd ? 1 : 0);
-    case 'SYMBL':
-      return blocks + probe;
-    case 'MOVEWORKS_CONVERSATIONS':
-      return 4 * blocks;
-  }
-}
 
 interface Walk {
   errors: GraphQLError[];
@@ -238,10 +222,14 @@ export function checkOperation(
       if (typeName === root.name && name === 'conversations') {
         const count = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_PAGE_SIZE;
         const backwardFromEnd = args.last !== undefined && args.last !== null && (args.before === undefined || args.before === null);
-        const providers = ((args.providers as Provider[] | null | undefined) ?? limits.configuredProviders).filter((provider) =>
-          PROVIDERS.includes(provider),
-        );
-        walk.calls += multiplicity * providers.reduce((sum, provider) => sum + listCalls(provider, Math.max(0, count), backwardFromEnd, limits.chatbaseChatbots), 0);
+        const providers = (args.providers as Provider[] | null | undefined) ?? limits.configuredProviders;
+        const page = { count: Math.max(0, count), backwardFromEnd };
+        walk.calls +=
+          multiplicity *
+          providers.reduce((sum, provider) => {
+            const vendor = limits.vendors.find((candidate) => candidate.provider === provider);
+            return vendor ? sum + listCallsOf(vendor, page, limits.providerSettings[provider]) : sum;
+          }, 0);
         childPage = Math.max(0, count);
       } else if (typeName === root.name && name === 'nodes') {
         const ids = (args.ids as unknown[] | undefined) ?? [];

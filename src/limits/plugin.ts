@@ -24,7 +24,8 @@ export function useOperationLimits(config: AppConfig): Plugin<GraphContext> {
     ...config.limits,
     maxPageSize: config.maxPageSize,
     configuredProviders: configuredProviders(config),
-    chatbaseChatbots: config.providers.CHATBASE?.chatbotIds.length ?? 0,
+    vendors: config.vendors,
+    providerSettings: config.providers,
   };
   return {
     onRequestParse({ requestParser, setRequestParser }) {

@@ -1,29 +1,14 @@
 import type { Provider } from '../domain.js';
-import { CHATBASE_CONVERSATION_ID } from './chatbase/ids.js';
-import { FLASHBACK_CONVERSATION_ID } from './flashback/ids.js';
-import { MOVEWORKS_CONVERSATIONS_CONVERSATION_ID } from './moveworks-conversations/ids.js';
-import { MOVEWORKS_DATA_CONVERSATION_ID } from './moveworks-data/ids.js';
-import { SYMBL_CONVERSATION_ID } from './symbl/ids.js';
+import type { VendorModule } from './vendor-module.js';
+import { VENDORS } from './vendors.js';
 
 /**
  * Vendor ids arrive inside global ids, which are unsigned: a client can put anything there. Before any id
- * reaches a vendor (in a URL path, an RSQL or OData filter), it must look like an id of that vendor. What no
- * vendor id can be is refused first: empty, a dot-segment (`.`, `..`: URL resolution turns them into another
- * resource), a slash or backslash, control characters, or longer than 256 characters.
+ * reaches a vendor (in a URL path, an RSQL or OData filter), it must look like an id of that vendor (its
+ * module's `ids.conversation`). What no vendor id can be is refused first: empty, a dot-segment (`.`, `..`: URL
+ * resolution turns them into another resource), a slash or backslash, control characters, or longer than 256
+ * characters.
  */
-export interface VendorIdFormat {
-  /** What the vendor's ids look like, for the error message. */
-  description: string;
-  pattern: RegExp;
-}
-
-const FORMATS: Record<Provider, VendorIdFormat> = {
-  FLASHBACK: FLASHBACK_CONVERSATION_ID,
-  CHATBASE: CHATBASE_CONVERSATION_ID,
-  MOVEWORKS_DATA: MOVEWORKS_DATA_CONVERSATION_ID,
-  SYMBL: SYMBL_CONVERSATION_ID,
-  MOVEWORKS_CONVERSATIONS: MOVEWORKS_CONVERSATIONS_CONVERSATION_ID,
-};
 
 export const MAX_VENDOR_ID_LENGTH = 256;
 
@@ -38,9 +23,10 @@ export function pathSegmentProblem(id: string): string | null {
 }
 
 /** Why `id` cannot be a conversation id of `provider`, or null when it can. */
-export function vendorConversationIdProblem(provider: Provider, id: string): string | null {
+export function vendorConversationIdProblem(provider: Provider, id: string, vendors: readonly VendorModule[] = VENDORS): string | null {
   const problem = pathSegmentProblem(id);
   if (problem) return problem;
-  const format = FORMATS[provider];
+  const format = vendors.find((vendor) => vendor.provider === provider)?.ids.conversation;
+  if (!format) return 'is not an id of a vendor this graph serves';
   return format.pattern.test(id) ? null : `is not ${format.description}`;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { HttpSettings } from '../../src/config.js';
+import type { HttpSettings } from '../../src/providers/http-settings.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../src/errors.js';
 import { startChatbaseEmulator, type ChatbaseEmulator, type ChatbaseWireConversation } from '../../src/emulators/chatbase.js';

@@ -1,7 +1,7 @@
 import { END_PROBE_BLOCK } from '../../src/providers/pagination.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { HttpSettings } from '../../src/config.js';
+import type { HttpSettings } from '../../src/providers/http-settings.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../src/errors.js';
 import { startSymblEmulator, type SymblEmulator, type SymblWireConversation } from '../../src/emulators/symbl.js';

@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
-import { DEFAULT_SCAN_SETTINGS, type ChatbaseConfig, type HttpSettings, type ScanSettings } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
+import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
 import { ErrorCode, UpstreamError, isUpstreamError } from '../../errors.js';
 import { countKeptRun, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf, type FetchWindow } from '../counting.js';
 import { createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
 import type { ConversationKey, OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
-import { ChatbaseClient } from './client.js';
+import { ChatbaseClient, type ChatbaseConfig } from './client.js';
 import { translateFilter, utcDay, type ChatbaseQuery } from './filter.js';
 import { mapConversation } from './mapper.js';
 import { CHATBASE_MAX_PAGE_SIZE, planPages, sliceWindow } from './pages.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { ChatbaseConfig, HttpSettings } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
 import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 import type { ChatbaseQuery } from './filter.js';
@@ -30,6 +30,18 @@ export interface ChatbaseListQuery extends ChatbaseQuery {
   size: number;
 }
 
+/** CHATBASE_BASE_URL, CHATBASE_API_KEY and CHATBASE_CHATBOT_IDS (the chatbots the graph lists, each its own stream). */
+export interface ChatbaseConfig {
+  baseUrl: string;
+  apiKey: string;
+  chatbotIds: string[];
+}
+
+/** What every call to Chatbase carries. */
+export function chatbaseHeaders(config: ChatbaseConfig): Record<string, string> {
+  return { authorization: `Bearer ${config.apiKey}` };
+}
+
 /** The one class that talks to Chatbase. Its error bodies are `{ message }`, with no code: the HTTP status decides. */
 export class ChatbaseClient {
   private readonly http: HttpClient;
@@ -38,7 +50,7 @@ export class ChatbaseClient {
     this.http = new HttpClient({
       provider: 'CHATBASE',
       baseUrl: config.baseUrl,
-      headers: { authorization: `Bearer ${config.apiKey}` },
+      headers: chatbaseHeaders(config),
       ...settings,
     });
   }

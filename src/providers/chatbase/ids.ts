@@ -1,4 +1,4 @@
-import type { VendorIdFormat } from '../vendor-ids.js';
+import type { VendorIdFormat } from '../vendor-module.js';
 
 /** Chatbase conversation ids are UUID-like tokens. */
 export const CHATBASE_CONVERSATION_ID: VendorIdFormat = {

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import type { FlashbackConfig, HttpSettings } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
 import { createOffsetStream, splitWindow, type OffsetWindow } from '../pagination.js';
 import type { ConversationKey, ProviderAdapter, ProviderSession } from '../provider.js';
-import { FLASHBACK_MAX_TAKE, FlashbackClient, type FlashbackConversationWire } from './client.js';
+import { FLASHBACK_MAX_TAKE, FlashbackClient, type FlashbackConfig, type FlashbackConversationWire } from './client.js';
 import { toFlashbackQuery, type FlashbackFilterQuery } from './filter.js';
 import { toConversation } from './mapper.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { FlashbackConfig, HttpSettings } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
 import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 
@@ -45,6 +45,17 @@ export interface FlashbackListQuery {
 
 export const FLASHBACK_MAX_TAKE = 100;
 
+/** FLASHBACK_BASE_URL and FLASHBACK_TOKEN. */
+export interface FlashbackConfig {
+  baseUrl: string;
+  token: string;
+}
+
+/** What every call to Flashback carries. */
+export function flashbackHeaders(config: FlashbackConfig): Record<string, string> {
+  return { authorization: `Bearer ${config.token}` };
+}
+
 export class FlashbackClient {
   private readonly http: HttpClient;
 
@@ -52,7 +63,7 @@ export class FlashbackClient {
     this.http = new HttpClient({
       provider: 'FLASHBACK',
       baseUrl: config.baseUrl,
-      headers: { authorization: `Bearer ${config.token}` },
+      headers: flashbackHeaders(config),
       ...settings,
     });
   }

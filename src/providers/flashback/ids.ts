@@ -1,4 +1,4 @@
-import type { VendorIdFormat } from '../vendor-ids.js';
+import type { VendorIdFormat } from '../vendor-module.js';
 
 /** Flashback conversation ids are UUIDs; any token of letters, digits, `-` and `_` is accepted. */
 export const FLASHBACK_CONVERSATION_ID: VendorIdFormat = {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { DEFAULT_SCAN_SETTINGS, type HttpSettings, type MoveworksConversationsConfig, type ScanSettings } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
+import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import type { Conversation } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
@@ -8,7 +9,9 @@ import { storeKey, storeOf } from '../counting.js';
 import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession } from '../provider.js';
 import {
   MOVEWORKS_CONVERSATIONS_MAX_LIMIT,
+  DEFAULT_SCAN_LIMIT,
   MoveworksConversationsClient,
+  type MoveworksConversationsConfig,
   type MoveworksConversationWire,
   type MoveworksMessageWire,
   type MoveworksPage,
@@ -107,7 +110,7 @@ export function createMoveworksConversationsAdapter(
           store,
           // The scan depends on the state and on `from` only; `to` is cut locally from the same index.
           key: storeKey('scan', PROVIDER, client.credential, { archived, from: plan.stopBelowMs }),
-          limit: scans.moveworksConversationsLimit,
+          limit: config.scanLimit ?? DEFAULT_SCAN_LIMIT,
           ttlMs: scans.indexTtlMs,
           scope,
         },

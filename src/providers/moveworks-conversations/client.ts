@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { HttpSettings, MoveworksConversationsConfig } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
 import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 
@@ -56,6 +56,22 @@ export function moveworksErrorCode(body: unknown): string | undefined {
   return typeof code === 'string' && /^[A-Z_]{1,64}$/.test(code) ? code : undefined;
 }
 
+/** MOVEWORKS_CONVERSATIONS_BASE_URL, MOVEWORKS_CONVERSATIONS_TOKEN, MOVEWORKS_ASSISTANT_NAME and MOVEWORKS_CONVERSATIONS_SCAN_LIMIT. */
+export interface MoveworksConversationsConfig {
+  baseUrl: string;
+  token: string;
+  assistantName: string;
+  /** Conversations one scan may index (per archived state); beyond, backward and totalCount are refused. */
+  scanLimit?: number;
+}
+
+export const DEFAULT_SCAN_LIMIT = 20_000;
+
+/** What every call to the Moveworks Conversations API carries. */
+export function moveworksConversationsHeaders(config: MoveworksConversationsConfig): Record<string, string> {
+  return { authorization: `Bearer ${config.token}`, 'assistant-name': config.assistantName };
+}
+
 export class MoveworksConversationsClient {
   private readonly http: HttpClient;
 
@@ -63,7 +79,7 @@ export class MoveworksConversationsClient {
     this.http = new HttpClient({
       provider: 'MOVEWORKS_CONVERSATIONS',
       baseUrl: config.baseUrl,
-      headers: { authorization: `Bearer ${config.token}`, 'assistant-name': config.assistantName },
+      headers: moveworksConversationsHeaders(config),
       ...settings,
     });
   }

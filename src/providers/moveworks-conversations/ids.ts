@@ -1,4 +1,4 @@
-import type { VendorIdFormat } from '../vendor-ids.js';
+import type { VendorIdFormat } from '../vendor-module.js';
 
 /**
  * `conv_` and a ULID in COMPANIONS.md ("a base-62 identifier prefixed by a short resource type" in the vendor's

@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
-import type { HttpSettings, MoveworksDataConfig } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
 import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient } from '../http.js';
 import { createListStream, createOffsetStream } from '../pagination.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
-import { MoveworksDataClient, type Rows, type Table, type WireInteraction } from './client.js';
+import { MoveworksDataClient, moveworksDataHeaders, type MoveworksDataConfig, type Rows, type Table, type WireInteraction } from './client.js';
 import { memberIds, toConversation, toMessage, toPerson } from './mapper.js';
 import { renderFilter } from './odata.js';
 import {
@@ -69,9 +69,7 @@ export function createMoveworksDataAdapter(
     new HttpClient({
       provider: 'MOVEWORKS_DATA',
       baseUrl: config.baseUrl,
-      // The vendor takes the credential as the whole header value (an API key, or `Bearer <token>` for OAuth2):
-      // it is sent exactly as configured.
-      headers: { authorization: config.token },
+      headers: moveworksDataHeaders(config),
       ...http,
     }),
   );

@@ -86,6 +86,20 @@ export function vendorCode(body: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** MOVEWORKS_DATA_BASE_URL and MOVEWORKS_DATA_TOKEN. */
+export interface MoveworksDataConfig {
+  baseUrl: string;
+  token: string;
+}
+
+/**
+ * What every call to the Moveworks Data API carries. The vendor takes the credential as the whole header value
+ * (an API key, or `Bearer <token>` for OAuth2): it is sent exactly as configured.
+ */
+export function moveworksDataHeaders(config: MoveworksDataConfig): Record<string, string> {
+  return { authorization: config.token };
+}
+
 /** One client for the three tables; every call goes through the shared HttpClient. */
 export class MoveworksDataClient {
   constructor(private readonly http: HttpClient) {}

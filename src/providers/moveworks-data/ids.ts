@@ -1,4 +1,4 @@
-import type { VendorIdFormat } from '../vendor-ids.js';
+import type { VendorIdFormat } from '../vendor-module.js';
 
 /** Moveworks Data ids go into OData `id in (…)` filters: a token, never quotes, spaces or parentheses. */
 export const MOVEWORKS_DATA_CONVERSATION_ID: VendorIdFormat = {

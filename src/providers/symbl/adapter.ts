@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
-import { DEFAULT_SCAN_SETTINGS, type HttpSettings, type ScanSettings, type SymblConfig } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
+import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import type { Conversation, ConversationFilter, JsonValue, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { countKeptAll, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf } from '../counting.js';
 import { END_PROBE_BLOCK, createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { isPathSegmentId } from '../path-segment.js';
-import { SymblClient } from './client.js';
+import { SymblClient, type SymblConfig } from './client.js';
 import { createLimiter, type Limiter } from './concurrency.js';
 import { planSymblQuery, symblListQueries, type SymblListParams } from './filter.js';
 import { toConversation, toMessage, toPerson } from './mapper.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { HttpSettings, SymblConfig } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
 import type { JsonValue } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient, type QueryValue } from '../http.js';
@@ -81,6 +81,17 @@ function isConversationNotFound(error: unknown): boolean {
   return error instanceof UpstreamError && error.facts.code === ErrorCode.UPSTREAM_NOT_FOUND && error.facts.vendorCode === 'CONVERSATION_NOT_FOUND';
 }
 
+/** SYMBL_BASE_URL and SYMBL_TOKEN. */
+export interface SymblConfig {
+  baseUrl: string;
+  token: string;
+}
+
+/** What every call to Symbl carries. */
+export function symblHeaders(config: SymblConfig): Record<string, string> {
+  return { authorization: `Bearer ${config.token}` };
+}
+
 /** One class per upstream; one method per resource; every call through `request()`. */
 export class SymblClient {
   private readonly http: HttpClient;
@@ -89,7 +100,7 @@ export class SymblClient {
     this.http = new HttpClient({
       provider: 'SYMBL',
       baseUrl: config.baseUrl,
-      headers: { authorization: `Bearer ${config.token}` },
+      headers: symblHeaders(config),
       ...settings,
     });
   }

@@ -1,4 +1,4 @@
-import type { VendorIdFormat } from '../vendor-ids.js';
+import type { VendorIdFormat } from '../vendor-module.js';
 
 /** Symbl conversation ids are decimal digits (e.g. `4866329603473408`); they go into `/conversations/{id}/…`. */
 export const SYMBL_CONVERSATION_ID: VendorIdFormat = {
