@@ -1,0 +1,225 @@
+import type { Conversation, JsonObject, Message, MessageRole, Person } from '../../domain.js';
+import type { IntercomAdminWire, IntercomAuthorWire, IntercomContactWire, IntercomConversationWire, IntercomFullConversationWire, IntercomPartWire } from './client.js';
+import { INTERCOM_PROVIDER } from './ids.js';
+
+/**
+ * Intercom JSON -> domain, pure.
+ * - createdAt/updatedAt from whole Unix seconds; title from `title` (null when Intercom has none).
+ * - creator: the author of `source` (the first message), as the source names it: a contact (`user`/`lead`),
+ *   a teammate (`admin`) or Fin (`bot`, role `AI_AGENT`).
+ * - members: the contacts (resolved by the adapter's contact search) and the teammates (`teammates.admins`,
+ *   else `teammates.teammates`, resolved through `/admins`).
+ * - messages: `source` first, then the parts that are messages (MESSAGE_PART_TYPES; not notes, assignments
+ *   or state events), oldest first. Intercom returns only the 500 newest parts: `truncated` says when more exist.
+ */
+
+export interface IntercomAiAgentDetails {
+  participated: boolean;
+  resolutionState: string | null;
+  lastAnswerType: string | null;
+  sourceType: string | null;
+  sourceTitle: string | null;
+  rating: number | null;
+  ratingRemark: string | null;
+  contentSources: Array<{ contentType: string | null; title: string | null; url: string | null; locale: string | null }>;
+}
+
+export interface IntercomDetails {
+  provider: 'INTERCOM';
+  state: string | null;
+  open: boolean | null;
+  read: boolean | null;
+  priority: string | null;
+  /** Integers upstream (PR #453), kept as such. */
+  adminAssigneeId: number | null;
+  teamAssigneeId: number | null;
+  tags: string[];
+  customAttributes: JsonObject;
+  aiAgent: IntercomAiAgentDetails;
+  /** Contact ids (`contacts.contacts[].id`) and teammate ids, for the members look-up. */
+  contactIds: string[];
+  teammateIds: string[];
+  /** Whom `source` names as its author. */
+  sourceAuthor: IntercomAuthorWire | null;
+}
+
+/** Part types that are turns of the conversation (the others are events: assignment, open, close, snoozed, …). */
+export const MESSAGE_PART_TYPES: ReadonlySet<string> = new Set(['comment', 'quick_reply']);
+
+/** Person.role of Fin's parts and of anything Intercom marks `from_ai_agent`. */
+export const AI_AGENT_ROLE = 'AI_AGENT';
+
+function integer(value: number | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const parsed = typeof value === 'number' ? value : Number(value);
+  return Number.isSafeInteger(parsed) ? parsed : null;
+}
+
+const ids = (list: ReadonlyArray<{ id: string | number }> | null | undefined): string[] => (list ?? []).map((entry) => String(entry.id));
+
+export function detailsOf(conversation: Conversation): IntercomDetails {
+  return conversation.details as unknown as IntercomDetails;
+}
+
+/** Whether an author is Fin (or another AI agent): the 2.14 flag, else the `bot` type older versions send. */
+export function isAiAuthor(author: IntercomAuthorWire | null | undefined): boolean {
+  if (!author) return false;
+  return author.from_ai_agent === true || (author.from_ai_agent === undefined || author.from_ai_agent === null ? author.type === 'bot' : false);
+}
+
+export function personOfAuthor(author: IntercomAuthorWire): Person {
+  return {
+    provider: INTERCOM_PROVIDER,
+    providerId: author.id ?? null,
+    displayName: author.name ?? null,
+    firstName: null,
+    lastName: null,
+    email: author.email ?? null,
+    department: null,
+    role: isAiAuthor(author) ? AI_AGENT_ROLE : author.type,
+  };
+}
+
+export function personOfContact(contact: IntercomContactWire): Person {
+  return {
+    provider: INTERCOM_PROVIDER,
+    providerId: contact.id,
+    displayName: contact.name ?? null,
+    firstName: null,
+    lastName: null,
+    email: contact.email ?? null,
+    department: null,
+    role: contact.role ?? 'contact',
+  };
+}
+
+/** A contact the search did not return (merged into another, or too new to be indexed): only its id is known. */
+export function personOfContactId(id: string): Person {
+  return { provider: INTERCOM_PROVIDER, providerId: id, displayName: null, firstName: null, lastName: null, email: null, department: null, role: 'contact' };
+}
+
+export function personOfAdmin(id: string, admin: IntercomAdminWire | undefined): Person {
+  return {
+    provider: INTERCOM_PROVIDER,
+    providerId: id,
+    displayName: admin?.name ?? null,
+    firstName: null,
+    lastName: null,
+    email: admin?.email ?? null,
+    department: admin?.job_title ?? null,
+    role: 'admin',
+  };
+}
+
+export function toConversation(wire: IntercomConversationWire): Conversation {
+  const ai = wire.ai_agent ?? null;
+  const details: IntercomDetails = {
+    provider: 'INTERCOM',
+    state: wire.state ?? null,
+    open: wire.open ?? null,
+    read: wire.read ?? null,
+    priority: wire.priority ?? null,
+    adminAssigneeId: integer(wire.admin_assignee_id),
+    teamAssigneeId: integer(wire.team_assignee_id),
+    tags: (wire.tags?.tags ?? []).map((tag) => tag.name),
+    customAttributes: (wire.custom_attributes ?? {}) as JsonObject,
+    aiAgent: {
+      participated: wire.ai_agent_participated ?? false,
+      resolutionState: ai?.resolution_state ?? null,
+      lastAnswerType: ai?.last_answer_type ?? null,
+      sourceType: ai?.source_type ?? null,
+      sourceTitle: ai?.source_title ?? null,
+      rating: ai?.rating ?? null,
+      ratingRemark: ai?.rating_remark ?? null,
+      contentSources: (ai?.content_sources?.content_sources ?? []).map((source) => ({
+        contentType: source.content_type ?? null,
+        title: source.title ?? null,
+        url: source.url ?? null,
+        locale: source.locale ?? null,
+      })),
+    },
+    contactIds: ids(wire.contacts?.contacts),
+    // The API sends `admins` (the SDKs override the spec's `teammates` key to it); read both.
+    teammateIds: ids(wire.teammates?.admins ?? wire.teammates?.teammates),
+    sourceAuthor: wire.source?.author ?? null,
+  };
+  return {
+    provider: INTERCOM_PROVIDER,
+    providerId: wire.id,
+    createdAt: new Date(wire.created_at * 1000),
+    updatedAt: wire.updated_at === null || wire.updated_at === undefined ? null : new Date(wire.updated_at * 1000),
+    title: wire.title ?? null,
+    creator: wire.source?.author ? personOfAuthor(wire.source.author) : null,
+    // People are ids here: the adapter resolves them (contact search, /admins).
+    members: null,
+    messages: null,
+    details: details as unknown as Conversation['details'],
+  };
+}
+
+/**
+ * Plain text of a body. Parts come as text (`display_as=plaintext`); whether `source.body` does too is
+ * unconfirmed, so HTML is turned into text here whatever arrives.
+ */
+export function plainText(body: string | null | undefined): string {
+  if (!body) return '';
+  if (!/[<&]/.test(body)) return body;
+  return body
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>\s*<p[^>]*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&');
+}
+
+function roleOf(author: IntercomAuthorWire | null | undefined): MessageRole {
+  if (!author) return 'OTHER';
+  if (isAiAuthor(author)) return 'ASSISTANT';
+  if (author.type === 'user' || author.type === 'lead' || author.type === 'contact') return 'USER';
+  return 'OTHER';
+}
+
+function message(conversationId: string, id: string, author: IntercomAuthorWire | null | undefined, text: string, createdAt: number | null): Message {
+  return {
+    provider: INTERCOM_PROVIDER,
+    providerId: id,
+    conversationProviderId: conversationId,
+    role: roleOf(author),
+    // Fin's generated answers say so (`is_ai_answer`); other turns carry the author's type.
+    authorLabel: author ? (author.is_ai_answer ? 'ai_answer' : author.type) : null,
+    text,
+    createdAt: createdAt === null ? null : new Date(createdAt * 1000),
+    endedAt: null,
+    sender: author ? personOfAuthor(author) : null,
+  };
+}
+
+export interface IntercomMessages {
+  messages: Message[];
+  /** More parts exist upstream than Intercom returned (it keeps only the 500 newest). */
+  truncated: boolean;
+}
+
+export function toMessages(wire: IntercomFullConversationWire): IntercomMessages {
+  const list: Message[] = [];
+  if (wire.source) {
+    const sourceId = wire.source.id === null || wire.source.id === undefined ? `${wire.id}:source` : String(wire.source.id);
+    list.push(message(wire.id, sourceId, wire.source.author, plainText(wire.source.body), wire.created_at));
+  }
+  const parts = wire.conversation_parts?.conversation_parts ?? [];
+  // The examples list parts oldest first, but no source says so: order them here (stable for equal seconds).
+  const ordered = parts
+    .map((part, index) => ({ part, index }))
+    .sort((a, b) => a.part.created_at - b.part.created_at || a.index - b.index)
+    .map(({ part }) => part);
+  for (const part of ordered as IntercomPartWire[]) {
+    if (!MESSAGE_PART_TYPES.has(part.part_type) || part.body === null || part.body === undefined) continue;
+    list.push(message(wire.id, part.id, part.author, plainText(part.body), part.created_at));
+  }
+  const total = Math.max(wire.statistics?.count_conversation_parts ?? 0, wire.conversation_parts?.total_count ?? 0);
+  return { messages: list, truncated: total > parts.length };
+}
