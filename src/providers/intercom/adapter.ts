@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { HttpSettings } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
 import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { createOffsetStream } from '../pagination.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { HttpSettings } from '../../config.js';
+import type { HttpSettings } from '../http-settings.js';
 import type { JsonValue } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient } from '../http.js';

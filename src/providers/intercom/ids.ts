@@ -1,5 +1,5 @@
 import type { Provider } from '../../domain.js';
-import type { VendorIdFormat } from '../vendor-ids.js';
+import type { VendorIdFormat } from '../vendor-module.js';
 
 export const INTERCOM_PROVIDER = 'INTERCOM' as Provider;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { HttpSettings } from '../../../src/config.js';
+import type { HttpSettings } from '../../../src/providers/http-settings.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
 import { compareNewest, startIntercomEmulator, type IntercomEmulator, type IntercomWireConversation } from '../../../src/emulators/intercom.js';
 import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
