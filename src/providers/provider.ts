@@ -47,6 +47,15 @@ export interface OrderedStream<T> {
   isPosition(value: unknown): value is Position;
 }
 
+/** A conversation's messages, oldest first. */
+export interface MessageStream extends OrderedStream<Message> {
+  /**
+   * True when the vendor keeps only the newest messages and older ones exist that it cannot return
+   * (Intercom returns the 500 newest parts). Absent: the vendor returns every message.
+   */
+  truncated?(): Promise<boolean>;
+}
+
 /** What a global id carries besides provider and vendor id, to narrow look-ups. */
 export interface ConversationKey {
   providerId: string;
@@ -74,7 +83,7 @@ export interface ProviderSession {
   creator(conversation: Conversation): Promise<Person | null>;
   members(conversation: Conversation): Promise<Person[]>;
   /** Messages oldest first, or null when the vendor has no messages (say why in `capabilities`). */
-  messages(conversation: Conversation): OrderedStream<Message> | null;
+  messages(conversation: Conversation): MessageStream | null;
   /**
    * One message found again by its key, batched per request with the
    * conversation's other look-ups; null when it does not exist (or the vendor

@@ -69,7 +69,7 @@ export const ConversationNode = builder.loadableNode('Conversation', {
         // Nullable so a vendor failing to list them nulls this conversation's messages only (README: partial failures).
         nullable: true,
         description: 'Messages oldest first. Null, with a coded error naming the provider, when the vendor failed to list them.',
-        resolve: async (c, args, context): Promise<Connection<PlacedMessage> & { totalCount: () => Promise<number | null> }> => {
+        resolve: async (c, args, context): Promise<Connection<PlacedMessage> & { totalCount: () => Promise<number | null>; truncated: () => Promise<boolean> }> => {
           const request = parsePageRequest(args, context.config.maxPageSize);
           const session = context.session(c.provider);
           const stream = session.messages(c);
@@ -79,6 +79,7 @@ export const ConversationNode = builder.loadableNode('Conversation', {
               pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
               failures: [],
               totalCount: async () => null,
+              truncated: async () => false,
             };
           }
           if (request.direction === 'backward' && !stream.backward) {
@@ -99,7 +100,9 @@ export const ConversationNode = builder.loadableNode('Conversation', {
               lazyEdge({ message: edge.node, address: { provider: c.provider, key: { conversation, providerId: edge.node.providerId } } }, () => edge.cursor),
             );
             const totalCount = () => stream.count().catch((error: unknown) => rethrowUpstream(error, c.provider));
-            return { ...connection, edges, totalCount };
+            const truncated = async (): Promise<boolean> =>
+              stream.truncated ? stream.truncated().catch((error: unknown) => rethrowUpstream(error, c.provider)) : false;
+            return { ...connection, edges, totalCount, truncated };
           } catch (error) {
             return rethrowUpstream(error, c.provider);
           }
@@ -112,6 +115,11 @@ export const ConversationNode = builder.loadableNode('Conversation', {
             nullable: true,
             description: 'Null where the vendor cannot count.',
             resolve: (connection) => (connection as { totalCount?: () => Promise<number | null> }).totalCount?.() ?? null,
+          }),
+          truncated: t.boolean({
+            description:
+              'True when the vendor keeps only the newest messages and older ones exist that it cannot return (Intercom: the 500 newest parts); the list then starts after a gap.',
+            resolve: (connection) => (connection as { truncated?: () => Promise<boolean> }).truncated?.() ?? false,
           }),
         }),
       },

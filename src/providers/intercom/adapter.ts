@@ -3,7 +3,7 @@ import type { HttpSettings } from '../http-settings.js';
 import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { createOffsetStream } from '../pagination.js';
-import type { OrderedStream, Position, ProviderAdapter, ProviderSession, StreamChunk, StreamItem } from '../provider.js';
+import type { MessageStream, OrderedStream, Position, ProviderAdapter, ProviderSession, StreamChunk, StreamItem } from '../provider.js';
 import { createLimiter } from '../symbl/concurrency.js';
 import {
   INTERCOM_CONTACTS_PER_SEARCH,
@@ -62,9 +62,7 @@ export const WINDOW_LIMIT = INTERCOM_MAX_PER_PAGE;
 const MAX_WINDOW_PROBES = 40;
 
 /** The messages of one conversation and whether Intercom's 500-part cap cut older ones off. */
-export interface MessageStreamWithTruncation extends OrderedStream<Message> {
-  truncated(): Promise<boolean>;
-}
+export type MessageStreamWithTruncation = MessageStream & { truncated(): Promise<boolean> };
 
 interface Answer {
   items: Conversation[];
