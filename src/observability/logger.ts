@@ -11,14 +11,14 @@ export type { Logger };
  * as ISO 8601 so any log pipeline reads them without a pino-specific parser.
  */
 export function createLogger(operations: Pick<OperationsConfig, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
-  // Synchronous writes: a line is out before the next statement (nothing lost at exit), and a reader that
-  // went away (EPIPE) only silences the log. pino's asynchronous default retries a broken pipe forever in its
-  // exit flush, which hung the process on SIGTERM.
+  // Synchronous writes, so a reader that went away (EPIPE) only silences the log: pino's asynchronous default
+  // retries a broken pipe forever in its exit flush, which hung the process on SIGTERM. JSON lines are batched
+  // (turnBatched): one write per event-loop turn instead of one per request.
   const stream =
     destination ??
     (operations.logFormat === 'pretty'
       ? (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty)({ colorize: Boolean(process.stdout.isTTY), sync: true })
-      : pino.destination({ dest: 1, sync: true }));
+      : turnBatched(pino.destination({ dest: 1, sync: true })));
   return pino(
     {
       level: operations.logLevel,
@@ -30,6 +30,43 @@ export function createLogger(operations: Pick<OperationsConfig, 'logLevel' | 'lo
     },
     stream,
   );
+}
+
+/**
+ * The lines logged during one event-loop turn, written together by one synchronous write when the turn
+ * ends (setImmediate), or sooner once 64 KB are waiting, and on exit: nothing is lost when the process
+ * stops or throws, and a line is out before the next I/O is handled. Under load one write carries the
+ * lines of many requests (a write per request was ~5 % of the graph's CPU per merged page).
+ */
+const flushAtExit = new Set<() => void>();
+process.on('exit', () => {
+  for (const flush of flushAtExit) flush();
+});
+
+export function turnBatched(target: { write(chunk: string): unknown }): DestinationStream {
+  let waiting: string[] = [];
+  let waitingBytes = 0;
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (waiting.length === 0) return;
+    const lines = waiting.length === 1 ? (waiting[0] as string) : waiting.join('');
+    waiting = [];
+    waitingBytes = 0;
+    target.write(lines);
+  };
+  flushAtExit.add(flush);
+  return {
+    write(line: string): void {
+      waiting.push(line);
+      waitingBytes += line.length;
+      if (waitingBytes >= 65_536) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+  };
 }
 
 /**
