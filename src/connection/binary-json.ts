@@ -37,97 +37,143 @@ function isAscii(text: string): boolean {
   return true;
 }
 
-export function encodeBinaryJson(value: JsonValue): Buffer {
-  const bytes: number[] = [];
-  const strings = new Map<string, number>();
-  const uint = (n: number): void => {
-    // LEB128 with arithmetic, not bit operations: exact up to 2^53.
-    while (n >= 0x80) {
-      bytes.push((n % 0x80) + 0x80);
-      n = Math.floor(n / 0x80);
-    }
-    bytes.push(n);
-  };
-  const string = (text: string): void => {
-    const seen = strings.get(text);
-    if (seen !== undefined) {
-      bytes.push(REPEATED_STRING);
-      uint(seen);
+/**
+ * One scratch buffer for every encode (encoding is synchronous, so no two share it): a cursor costs no
+ * growing array of numbers and no Buffer per float or key, only its final bytes.
+ */
+let scratch = Buffer.allocUnsafeSlow(1024);
+let length = 0;
+const strings = new Map<string, number>();
+
+function room(bytes: number): void {
+  if (length + bytes <= scratch.length) return;
+  const grown = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, length + bytes));
+  scratch.copy(grown, 0, 0, length);
+  scratch = grown;
+}
+
+function pushByte(byte: number): void {
+  room(1);
+  scratch[length++] = byte;
+}
+
+function pushUint(n: number): void {
+  room(8);
+  // LEB128 with arithmetic, not bit operations: exact up to 2^53.
+  while (n >= 0x80) {
+    scratch[length++] = (n % 0x80) + 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  scratch[length++] = n;
+}
+
+function pushString(text: string): void {
+  const seen = strings.get(text);
+  if (seen !== undefined) {
+    pushByte(REPEATED_STRING);
+    pushUint(seen);
+    return;
+  }
+  strings.set(text, strings.size);
+  if (ISO.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isFinite(ms) && new Date(ms).toISOString() === text) {
+      pushByte(ISO_INSTANT);
+      pushUint(ms < 0 ? -2 * ms - 1 : 2 * ms);
       return;
     }
-    strings.set(text, strings.size);
-    if (ISO.test(text)) {
-      const ms = Date.parse(text);
-      if (Number.isFinite(ms) && new Date(ms).toISOString() === text) {
-        bytes.push(ISO_INSTANT);
-        uint(ms < 0 ? -2 * ms - 1 : 2 * ms);
-        return;
+  }
+  if (text.length >= 4 && BASE64URL.test(text)) {
+    pushByte(BASE64URL_CHARS);
+    pushUint(text.length);
+    room(Math.ceil((text.length * 6) / 8));
+    let buffer = 0;
+    let bits = 0;
+    for (let index = 0; index < text.length; index += 1) {
+      buffer = ((buffer << 6) | (ALPHABET_INDEX[text.charCodeAt(index)] as number)) & 0xffff;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        scratch[length++] = (buffer >> bits) & 0xff;
       }
     }
-    if (text.length >= 4 && BASE64URL.test(text)) {
-      bytes.push(BASE64URL_CHARS);
-      uint(text.length);
-      let buffer = 0;
-      let bits = 0;
-      for (let index = 0; index < text.length; index += 1) {
-        buffer = ((buffer << 6) | (ALPHABET_INDEX[text.charCodeAt(index)] as number)) & 0xffff;
-        bits += 6;
-        if (bits >= 8) {
-          bits -= 8;
-          bytes.push((buffer >> bits) & 0xff);
-        }
-      }
-      if (bits > 0) bytes.push((buffer << (8 - bits)) & 0xff);
-      return;
-    }
-    bytes.push(UTF8);
-    if (isAscii(text)) {
-      // ASCII is its own UTF-8: no Buffer for the short keys every payload repeats.
-      uint(text.length);
-      for (let index = 0; index < text.length; index += 1) bytes.push(text.charCodeAt(index));
-      return;
-    }
-    const utf8 = Buffer.from(text, 'utf8');
-    uint(utf8.length);
-    for (const byte of utf8) bytes.push(byte);
-  };
-  const write = (item: JsonValue | undefined, depth: number): void => {
-    if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
-    if (item === null || item === undefined) {
-      bytes.push(NULL);
-    } else if (item === true || item === false) {
-      bytes.push(item ? TRUE : FALSE);
-    } else if (typeof item === 'number') {
-      if (!Number.isFinite(item)) {
-        bytes.push(NULL); // as JSON.stringify does
-      } else if (Number.isSafeInteger(item)) {
-        if (item >= 0 && item < 64) bytes.push(SMALL_INT + item);
-        else if (item >= 0) (bytes.push(UINT), uint(item));
-        else (bytes.push(NEGATIVE_INT), uint(-item));
-      } else {
-        bytes.push(FLOAT);
-        const float = Buffer.alloc(8);
-        float.writeDoubleLE(item);
-        for (const byte of float) bytes.push(byte);
-      }
-    } else if (typeof item === 'string') {
-      string(item);
-    } else if (Array.isArray(item)) {
-      if (item.length < 16) bytes.push(SMALL_ARRAY + item.length);
-      else (bytes.push(ARRAY), uint(item.length));
-      for (const element of item) write(element, depth + 1);
+    if (bits > 0) scratch[length++] = (buffer << (8 - bits)) & 0xff;
+    return;
+  }
+  pushByte(UTF8);
+  if (isAscii(text)) {
+    // ASCII is its own UTF-8.
+    pushUint(text.length);
+    room(text.length);
+    for (let index = 0; index < text.length; index += 1) scratch[length++] = text.charCodeAt(index);
+    return;
+  }
+  const bytes = Buffer.byteLength(text, 'utf8');
+  pushUint(bytes);
+  room(bytes);
+  length += scratch.write(text, length, 'utf8');
+}
+
+function pushValue(item: JsonValue | undefined, depth: number): void {
+  if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
+  if (item === null || item === undefined) {
+    pushByte(NULL);
+  } else if (item === true || item === false) {
+    pushByte(item ? TRUE : FALSE);
+  } else if (typeof item === 'number') {
+    if (!Number.isFinite(item)) {
+      pushByte(NULL); // as JSON.stringify does
+    } else if (Number.isSafeInteger(item)) {
+      if (item >= 0 && item < 64) pushByte(SMALL_INT + item);
+      else if (item >= 0) (pushByte(UINT), pushUint(item));
+      else (pushByte(NEGATIVE_INT), pushUint(-item));
     } else {
-      const entries = Object.entries(item).filter(([, entry]) => entry !== undefined);
-      if (entries.length < 16) bytes.push(SMALL_OBJECT + entries.length);
-      else (bytes.push(OBJECT), uint(entries.length));
-      for (const [key, entry] of entries) {
-        string(key);
-        write(entry, depth + 1);
-      }
+      pushByte(FLOAT);
+      room(8);
+      length = scratch.writeDoubleLE(item, length);
     }
-  };
-  write(value, 0);
-  return Buffer.from(bytes);
+  } else if (typeof item === 'string') {
+    pushString(item);
+  } else if (Array.isArray(item)) {
+    if (item.length < 16) pushByte(SMALL_ARRAY + item.length);
+    else (pushByte(ARRAY), pushUint(item.length));
+    for (const element of item) pushValue(element, depth + 1);
+  } else {
+    const keys = Object.keys(item);
+    let defined = 0;
+    for (const key of keys) if (item[key] !== undefined) defined += 1;
+    if (defined < 16) pushByte(SMALL_OBJECT + defined);
+    else (pushByte(OBJECT), pushUint(defined));
+    for (const key of keys) {
+      const entry = item[key];
+      if (entry === undefined) continue;
+      pushString(key);
+      pushValue(entry, depth + 1);
+    }
+  }
+}
+
+/** Encodes `value` into the scratch buffer after `prefix` (bytes written before it, e.g. a version). */
+function encodeIntoScratch(value: JsonValue, prefix: readonly number[]): void {
+  length = 0;
+  strings.clear();
+  try {
+    for (const byte of prefix) pushByte(byte);
+    pushValue(value, 0);
+  } finally {
+    strings.clear();
+  }
+}
+
+export function encodeBinaryJson(value: JsonValue): Buffer {
+  encodeIntoScratch(value, []);
+  return Buffer.from(scratch.subarray(0, length));
+}
+
+/** `prefix` and then `value` in binary JSON, as base64url: what a cursor carries, without a Buffer of its own. */
+export function encodeBinaryJsonBase64url(value: JsonValue, prefix: readonly number[]): string {
+  encodeIntoScratch(value, prefix);
+  return scratch.toString('base64url', 0, length);
 }
 
 /** Throws a RangeError on anything `encodeBinaryJson` cannot have written. */

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { JsonValue } from '../domain.js';
 import { badUserInput } from '../errors.js';
-import { decodeBinaryJson, encodeBinaryJson } from './binary-json.js';
+import { decodeBinaryJson, encodeBinaryJsonBase64url } from './binary-json.js';
 
 /**
  * Cursors are `<payload>.<signature>`: the payload in compact binary JSON
@@ -14,6 +14,7 @@ import { decodeBinaryJson, encodeBinaryJson } from './binary-json.js';
 
 const VERSION = 2;
 const SIGNATURE_CHARS = 22;
+const VERSION_PREFIX = [VERSION] as const;
 
 export interface CursorCodec {
   encode(binding: string, payload: JsonValue): string;
@@ -45,7 +46,7 @@ export function createCursorCodec(secret: string): CursorCodec {
     createHmac('sha256', secret).update(`${binding}.${body}`).digest('base64url').slice(0, SIGNATURE_CHARS);
   return {
     encode(binding, payload) {
-      const body = Buffer.concat([Buffer.of(VERSION), encodeBinaryJson(payload)]).toString('base64url');
+      const body = encodeBinaryJsonBase64url(payload, VERSION_PREFIX);
       return `${body}.${sign(binding, body)}`;
     },
     decode(binding, cursor, argument) {
