@@ -173,7 +173,7 @@ export type MessageConnection = {
   pageInfo: PageInfo;
   /** Null where the vendor cannot count. */
   totalCount?: Maybe<Scalars['Int']['output']>;
-  /** True when the vendor keeps only the newest messages and older ones exist that it cannot return (Intercom: the 500 newest parts); the list then starts after a gap. */
+  /** True when the vendor keeps only the newest messages and older ones exist that it cannot return (a vendor that returns only the newest few hundred); the list then starts after a gap. */
   truncated: Scalars['Boolean']['output'];
 };
 

@@ -51,7 +51,7 @@ export interface OrderedStream<T> {
 export interface MessageStream extends OrderedStream<Message> {
   /**
    * True when the vendor keeps only the newest messages and older ones exist that it cannot return
-   * (Intercom returns the 500 newest parts). Absent: the vendor returns every message.
+   * (a vendor that returns only its newest few hundred). Absent: the vendor returns every message.
    */
   truncated?(): Promise<boolean>;
 }

@@ -118,7 +118,7 @@ export const ConversationNode = builder.loadableNode('Conversation', {
           }),
           truncated: t.boolean({
             description:
-              'True when the vendor keeps only the newest messages and older ones exist that it cannot return (Intercom: the 500 newest parts); the list then starts after a gap.',
+              'True when the vendor keeps only the newest messages and older ones exist that it cannot return (a vendor that returns only the newest few hundred); the list then starts after a gap.',
             resolve: (connection) => (connection as { truncated?: () => Promise<boolean> }).truncated?.() ?? false,
           }),
         }),
