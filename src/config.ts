@@ -8,6 +8,7 @@ import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from './streams/scan-setting
 import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
 import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations.js';
 import { loadLimitsConfig, type LimitsConfig } from './limits/settings.js';
+import { loadLiveConfig, type LiveConfig } from './live/settings.js';
 import { createEnvReader, type Env } from './env-reader.js';
 
 export type { HttpSettings, ScanSettings };
@@ -66,6 +67,8 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   /** Query and input limits, the list's share of the deadline (src/limits/settings.ts). */
   limits: LimitsConfig;
+  /** Subscriptions: polling the vendors' heads, their limits (src/live/settings.ts). */
+  live: LiveConfig;
 }
 
 /** Throughput settings (issue #12). */
@@ -140,6 +143,7 @@ export function loadConfig(env: Env, vendors: readonly VendorModule[] = VENDORS)
       queueMs: integer('UPSTREAM_RATE_LIMIT_QUEUE_MS', 1_000, 0, 60_000),
     },
     limits: loadLimitsConfig(env, problems),
+    live: loadLiveConfig(env, problems),
   };
   for (const [provider, shared] of Object.entries(config.vendorSettings)) {
     if (shared.rateLimitPerSecond !== null) config.rateLimits.perSecond[provider as Provider] = shared.rateLimitPerSecond;

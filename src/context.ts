@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { AppConfig } from './config.js';
 import type { CursorCodec } from './connection/cursor.js';
 import type { Provider } from './domain.js';
+import type { LiveService, LiveSubscription } from './live/service.js';
 import type { ProviderAdapter, ProviderSession } from './providers/provider.js';
 import { arrivalOf, createRequestScope, requestIdFrom, type RequestScope } from './request-scope.js';
 
@@ -17,6 +18,24 @@ export interface GraphContext {
   partialErrors: GraphQLError[];
   /** Request id, deadline and upstream call budget; execution runs inside it (see useRequestScope). */
   scope: RequestScope;
+  /** Subscriptions (null when SUBSCRIPTIONS=false or in a context built without them). */
+  live: LiveService | null;
+  /** The peer's address (MAX_SUBSCRIPTIONS_PER_CLIENT). */
+  clientAddress: string;
+  /** A reconnecting EventSource's `Last-Event-ID` header: the subscription resumes after it. */
+  lastEventId: string | null;
+  /** Set by `conversationAdded`: what its events are bound to and the cursor of the last one resolved. */
+  liveEvents: { binding: string; subscription: LiveSubscription; lastCursor: string | null } | null;
+  /**
+   * A subscription's events each resolve as a request of their own: fresh sessions (loaders) and a fresh scope
+   * (deadline, call budget). Called before each event.
+   */
+  renewForEvent(): void;
+}
+
+export interface ContextExtras {
+  live?: LiveService | null;
+  clientAddress?: string;
 }
 
 export function createContext(
@@ -24,15 +43,31 @@ export function createContext(
   codec: CursorCodec,
   adapters: ReadonlyMap<Provider, ProviderAdapter>,
   request?: Request,
+  extras: ContextExtras = {},
 ): GraphContext {
-  const sessions = new Map<Provider, ProviderSession>();
+  let sessions = new Map<Provider, ProviderSession>();
+  const requestId = requestIdFrom(request?.headers.get('x-request-id'));
+  let events = 0;
   return {
     scope: createRequestScope({
-      requestId: requestIdFrom(request?.headers.get('x-request-id')),
+      requestId,
       deadlineMs: config.request.deadlineMs,
       upstreamCallLimit: config.request.upstreamCallBudget,
       startedAt: arrivalOf(request),
     }),
+    live: extras.live ?? null,
+    clientAddress: extras.clientAddress ?? 'unknown',
+    lastEventId: request?.headers.get('last-event-id') || null,
+    liveEvents: null,
+    renewForEvent() {
+      events += 1;
+      sessions = new Map();
+      this.scope = createRequestScope({
+        requestId: `${requestId}:${events}`,
+        deadlineMs: config.request.deadlineMs,
+        upstreamCallLimit: config.request.upstreamCallBudget,
+      });
+    },
     config,
     codec,
     providers: [...adapters.keys()],

@@ -64,6 +64,9 @@ export async function startServer(graph: Graph, config: AppConfig): Promise<Runn
       state.draining = true;
       logger.info({ inFlight, shutdownDelayMs, shutdownGraceMs }, 'draining: /ready answers 503');
       if (shutdownDelayMs > 0) await sleep(shutdownDelayMs);
+      // Subscriptions never end by themselves: complete every stream (its client sees `complete` and may
+      // subscribe again elsewhere), so their connections close before the grace period instead of being cut.
+      await graph.live?.completeAll();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let cutRequests = 0;

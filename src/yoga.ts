@@ -13,6 +13,7 @@ import { createAdapters } from './providers/registry.js';
 import { markArrival, runInRequestScope } from './request-scope.js';
 import { useOperationLimits } from './limits/plugin.js';
 import { useRequestBodyLimit } from './limits/request-body.js';
+import { createLive, useLiveSubscriptions, type LiveService } from './live/index.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
@@ -24,6 +25,8 @@ export interface Graph {
   observability: Observability;
   /** Rate limits, pauses and caches: per process, or shared with the other replicas through Redis. */
   sharedState: SharedState;
+  /** Subscriptions (null when SUBSCRIPTIONS=false); a drain completes them first. */
+  live: LiveService | null;
   close(): Promise<void>;
 }
 
@@ -134,9 +137,11 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     options.adapters ?? createAdapters(config, { gate: sharedState.gate, store: sharedState.store, observer: observability.observer });
   const profile = profileOptions(config.operations);
   const codec = createCursorCodec(config.cursorSecret);
+  const live = createLive(config, adapters, sharedState, observability);
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
     schema,
-    context: ({ request }) => createContext(config, codec, adapters, request),
+    context: ({ request, req }) =>
+      createContext(config, codec, adapters, request, { live, clientAddress: (req as { socket?: { remoteAddress?: string } } | undefined)?.socket?.remoteAddress ?? 'unknown' }),
     maskedErrors: true,
     logging: observability.yogaLogger,
     graphiql: profile.graphiql && { title: 'Conversations graph', defaultQuery: DEMO_QUERY },
@@ -168,6 +173,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
         blockFieldSuggestion: { enabled: !config.operations.introspection },
       }),
       usePartialErrors(),
+      useLiveSubscriptions(config),
       // After Yoga's own request parsers, so it wraps the one selected.
       useRequestBodyLimit(config.limits.maxRequestBodyBytes),
       ...observability.plugins.last,
@@ -178,7 +184,9 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     adapters,
     observability,
     sharedState,
+    live,
     async close() {
+      await live?.close();
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await sharedState.close();
       await observability.close();

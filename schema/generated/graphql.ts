@@ -280,6 +280,19 @@ export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Conversations as the vendors report them (polled every LIVE_POLL_INTERVAL_MS), each once, oldest first within a poll, as an edge of `conversations` with the same providers and filter (prepend it). A vendor failing while polled sends one event with a coded error naming it (data null) and the others keep flowing. `after` (an event cursor, or the `Last-Event-ID` of a reconnecting EventSource) first sends what arrived after that event, at most LIVE_RESUME_LIMIT conversations. */
+  conversationAdded: ConversationEdge;
+};
+
+
+export type SubscriptionConversationAddedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ConversationFilter>;
+  providers?: InputMaybe<Array<Provider>>;
+};
+
 export type SymblConversationDetails = {
   __typename?: 'SymblConversationDetails';
   endTime?: Maybe<Scalars['DateTime']['output']>;

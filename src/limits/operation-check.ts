@@ -163,8 +163,9 @@ export function checkOperation(
       if (names.has('first') && names.has('last')) {
         parsePageRequest(args as Parameters<typeof parsePageRequest>[0], limits.maxPageSize);
       }
-      if (names.has('filter') && field.name === 'conversations') toDomainFilter(args.filter as ConversationFilterArg | undefined);
-      if (field.name === 'conversations' && Array.isArray(args.providers) && args.providers.length === 0) {
+      const listsConversations = field.name === 'conversations' || field.name === 'conversationAdded';
+      if (names.has('filter') && listsConversations) toDomainFilter(args.filter as ConversationFilterArg | undefined);
+      if (listsConversations && Array.isArray(args.providers) && args.providers.length === 0) {
         throw refuse('`providers` must not be empty; leave it out for all providers.', { code: ErrorCode.BAD_USER_INPUT, argument: 'providers' });
       }
     } catch (error) {

@@ -4,12 +4,12 @@ import { configuredProviders, type AppConfig } from '../config.js';
 import type { GraphContext } from '../context.js';
 import { checkOperation, type OperationLimits } from './operation-check.js';
 
-/** Mutations and subscriptions do not exist here: say so in validation, with a code, instead of at execution without one. */
+/** Mutations do not exist here: say so in validation, with a code, instead of at execution without one. */
 const OnlyQueries: ValidationRule = (context) => ({
   OperationDefinition(node) {
     if (!context.getSchema().getRootType(node.operation)) {
       context.reportError(
-        new GraphQLError(`This graph has no ${node.operation}s; it answers queries only.`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+        new GraphQLError(`This graph has no ${node.operation}s; it answers queries and subscriptions only.`, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
       );
     }
   },
@@ -46,6 +46,11 @@ export function useOperationLimits(config: AppConfig): Plugin<GraphContext> {
       addValidationRule(OnlyQueries);
     },
     onExecute({ args, setResultAndStopExecution }) {
+      const { errors } = checkOperation(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>, limits);
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+    // A subscription is held to the same limits; its estimate is what one event may cost.
+    onSubscribe({ args, setResultAndStopExecution }) {
       const { errors } = checkOperation(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown>, limits);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },

@@ -19,6 +19,9 @@ type ConversationPage = Connection<Conversation> & {
   incompleteProviders: Provider[];
 };
 
+/** The connection's edge, also what `conversationAdded` sends (so a client can prepend it to the list). */
+export const ConversationEdgeRef = builder.edgeObject({ type: ConversationNode, name: 'ConversationEdge' });
+
 builder.queryField('conversations', (t) =>
   t.connection(
     {
@@ -107,11 +110,11 @@ builder.queryField('conversations', (t) =>
         }),
       }),
     },
-    { name: 'ConversationEdge' },
+    ConversationEdgeRef,
   ),
 );
 
-function chooseProviders(requested: readonly Provider[] | null, configured: readonly Provider[]): Provider[] {
+export function chooseProviders(requested: readonly Provider[] | null, configured: readonly Provider[]): Provider[] {
   if (requested === null) return PROVIDERS.filter((provider) => configured.includes(provider));
   if (requested.length === 0) throw badUserInput('`providers` must not be empty; leave it out for all providers.', { argument: 'providers' });
   const missing = requested.filter((provider) => !configured.includes(provider));
@@ -123,6 +126,6 @@ function chooseProviders(requested: readonly Provider[] | null, configured: read
   return PROVIDERS.filter((provider) => requested.includes(provider));
 }
 
-function filterJson(filter: ReturnType<typeof toDomainFilter>): JsonValue {
+export function filterJson(filter: ReturnType<typeof toDomainFilter>): JsonValue {
   return JSON.parse(JSON.stringify(filter)) as JsonValue;
 }

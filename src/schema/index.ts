@@ -7,6 +7,7 @@ import './details.js';
 import './filter.js';
 import './conversation.js';
 import './conversations.js';
+import './subscription.js';
 import '../federation/node-entities.js';
 
 /** The subgraph schema (Apollo Federation v2): `_service`, `_entities`, every Node an entity keyed by `id`. */

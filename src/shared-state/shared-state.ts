@@ -12,6 +12,8 @@ export interface SharedState {
   readonly backend: 'memory' | 'redis';
   readonly store: SharedStore;
   readonly gate: UpstreamGate;
+  /** The Redis connection when `REDIS_URL` is set (live feeds lease and relay through it), else null. */
+  readonly link: RedisLink | null;
   /** True while Redis is configured but away, so this replica uses its own state (the `shared_state_fallback` gauge). */
   fallback(): boolean;
   /** Called on every switch to (`true`) and from (`false`) per-process state. */
@@ -28,6 +30,7 @@ export function createSharedState(config: AppConfig, options: { logger?: SharedS
       backend: 'memory',
       store: localStore,
       gate: localGate,
+      link: null,
       fallback: () => false,
       onFallbackChange: () => () => undefined,
       close: async () => undefined,
@@ -43,6 +46,7 @@ export function createSharedState(config: AppConfig, options: { logger?: SharedS
     backend: 'redis',
     store: createRedisStore(link, sharedState.keyPrefix, localStore),
     gate: createRedisGate(link, sharedState.keyPrefix, rateLimits, localGate),
+    link,
     fallback: () => !link.shared,
     onFallbackChange: (listener) => link.onChange(listener),
     close: () => link.close(),

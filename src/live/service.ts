@@ -1,0 +1,342 @@
+import { createHash } from 'node:crypto';
+import { createGraphQLError } from 'graphql-yoga';
+import type { AppConfig } from '../config.js';
+import { canonicalJson } from '../connection/cursor.js';
+import { createdAtInRange, EMPTY_FILTER, type Conversation, type ConversationFilter, type JsonValue, type Provider } from '../domain.js';
+import type { UpstreamError } from '../errors.js';
+import type { ProviderAdapter } from '../providers/provider.js';
+import { LiveFeed, type FeedEvent, type FeedObserver } from './feed.js';
+import { newestFirst } from './head.js';
+import type { LiveMetrics } from './metrics.js';
+import type { LiveRelay } from './redis-relay.js';
+
+/** Stable `extensions.code` values of the subscription's refusals and closes. */
+export const LiveErrorCode = {
+  SUBSCRIPTIONS_DISABLED: 'SUBSCRIPTIONS_DISABLED',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
+} as const;
+
+/** The ordering key of a conversation, as an event cursor carries it. */
+export interface ConversationKeyOrder {
+  createdAtMs: number;
+  provider: Provider;
+  providerId: string;
+}
+
+/** What a subscription yields: a conversation to send as an edge, or a vendor's failure to send as an error. */
+export type LiveEvent =
+  | { kind: 'added'; conversation: Conversation }
+  | { kind: 'failed'; provider: Provider; error: UpstreamError };
+
+export interface SubscribeRequest {
+  providers: readonly Provider[];
+  filter: ConversationFilter;
+  /** Send what arrived after this key first (up to the resume limit), then live events. */
+  resumeAfter: ConversationKeyOrder | null;
+  /** The peer's address (MAX_SUBSCRIPTIONS_PER_CLIENT). */
+  clientAddress: string;
+}
+
+export interface LiveSubscription extends AsyncIterableIterator<LiveEvent> {
+  /** True when the resume had more to send than the limit allows: the oldest missed ones were left out. */
+  readonly resumeTruncated: boolean;
+}
+
+export interface LiveService {
+  /** Opens a subscription, or throws a coded GraphQL error (disabled, over a limit, shutting down). */
+  subscribe(request: SubscribeRequest): Promise<LiveSubscription>;
+  /** Subscriptions open now. */
+  active(): number;
+  /** Ends every subscription (their streams complete) and refuses new ones: the start of a drain. */
+  completeAll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The part of the filter a vendor applies (its own section); `createdAt` and the choice of providers are applied here. */
+export function pushedDownFilter(provider: Provider, filter: ConversationFilter): ConversationFilter {
+  // A vendor's section of the filter is named after it in camelCase (MOVEWORKS_DATA -> moveworksData).
+  const section = provider.toLowerCase().replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()) as keyof ConversationFilter;
+  const pushed: ConversationFilter = { ...EMPTY_FILTER };
+  if (section !== 'createdAt' && section in filter) (pushed as unknown as Record<string, unknown>)[section] = filter[section];
+  return pushed;
+}
+
+function digest(value: JsonValue): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 22);
+}
+
+/** True when `conversation` comes after `key` in time order (it is newer in the connection's order). */
+export function isAfter(conversation: Conversation, key: ConversationKeyOrder): boolean {
+  const probe = { createdAt: new Date(key.createdAtMs), provider: key.provider, providerId: key.providerId } as Conversation;
+  return newestFirst(conversation, probe) < 0;
+}
+
+export interface LiveServiceOptions {
+  config: AppConfig;
+  adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  relay: LiveRelay | null;
+  metrics: LiveMetrics;
+  logger: FeedObserver['logger'];
+  keyPrefix: string;
+}
+
+export function createLiveService(options: LiveServiceOptions): LiveService {
+  const { config, adapters, relay, metrics, logger } = options;
+  const live = config.live;
+  const feeds = new Map<string, LiveFeed>();
+  const lingering = new Map<string, NodeJS.Timeout>();
+  const open = new Set<Subscription>();
+  const perClient = new Map<string, number>();
+  let closing = false;
+  const observer: FeedObserver = {
+    poll: (provider, outcome) => metrics.polls.labels(provider, outcome).inc(),
+    role: (provider, from, to) => {
+      if (from !== 'idle') metrics.pollers.labels(provider, from).dec();
+      if (to !== 'idle') metrics.pollers.labels(provider, to).inc();
+    },
+    gap: (provider) => metrics.gaps.labels(provider).inc(),
+    logger,
+  };
+
+  const feedFor = (provider: Provider, filter: ConversationFilter): LiveFeed => {
+    const pushed = pushedDownFilter(provider, filter);
+    // The vendor, its credential (a digest of its configuration: replicas of one deployment agree) and the filter it applies.
+    const credential = digest(JSON.parse(JSON.stringify(config.providers[provider] ?? null)) as JsonValue);
+    const key = digest([provider, credential, JSON.parse(JSON.stringify(pushed)) as JsonValue]);
+    const waiting = lingering.get(key);
+    if (waiting) {
+      clearTimeout(waiting);
+      lingering.delete(key);
+    }
+    let feed = feeds.get(key);
+    if (!feed) {
+      const adapter = adapters.get(provider);
+      if (!adapter) throw new Error(`provider ${provider} is not configured`);
+      const base = `${options.keyPrefix}live:{${key}}`;
+      feed = new LiveFeed(
+        key,
+        provider,
+        pushed,
+        adapter,
+        {
+          pollIntervalMs: live.pollIntervalMs[provider],
+          headPageSize: live.headPageSize,
+          maxPagesPerPoll: live.maxPagesPerPoll,
+          resumeLimit: live.resumeLimit,
+          leaseMs: live.leaseMs,
+          pollDeadlineMs: config.request.deadlineMs,
+          pollCallBudget: config.request.upstreamCallBudget,
+        },
+        relay,
+        { lease: `${base}:lease`, channel: `${base}:events`, head: `${base}:head` },
+        observer,
+      );
+      feeds.set(key, feed);
+    }
+    return feed;
+  };
+
+  /** A feed nobody listens to stops after one poll interval (a client reconnecting keeps it and its state). */
+  const release = (feed: LiveFeed): void => {
+    if (feed.subscriberCount > 0 || lingering.has(feed.key)) return;
+    const stop = (): void => {
+      lingering.delete(feed.key);
+      if (feed.subscriberCount > 0) return;
+      feeds.delete(feed.key);
+      void feed.stop();
+    };
+    if (closing) return stop();
+    const timer = setTimeout(stop, live.pollIntervalMs[feed.provider]);
+    timer.unref();
+    lingering.set(feed.key, timer);
+  };
+
+  const service: LiveService = {
+    async subscribe(request) {
+      if (!live.enabled) {
+        throw createGraphQLError('Subscriptions are turned off on this graph (SUBSCRIPTIONS=false).', {
+          extensions: { code: LiveErrorCode.SUBSCRIPTIONS_DISABLED },
+        });
+      }
+      if (closing) {
+        throw createGraphQLError('The graph is shutting down; subscribe again (another replica answers).', {
+          extensions: { code: LiveErrorCode.SHUTTING_DOWN },
+        });
+      }
+      if (open.size >= live.maxSubscriptions) {
+        metrics.refused.labels('process').inc();
+        throw createGraphQLError(`This graph holds its limit of ${live.maxSubscriptions} subscriptions; try again later.`, {
+          extensions: { code: LiveErrorCode.TOO_MANY_SUBSCRIPTIONS, limit: 'process', maximum: live.maxSubscriptions },
+        });
+      }
+      const fromClient = perClient.get(request.clientAddress) ?? 0;
+      if (fromClient >= live.maxSubscriptionsPerClient) {
+        metrics.refused.labels('client').inc();
+        throw createGraphQLError(`This client holds its limit of ${live.maxSubscriptionsPerClient} open subscriptions; close one first.`, {
+          extensions: { code: LiveErrorCode.TOO_MANY_SUBSCRIPTIONS, limit: 'client', maximum: live.maxSubscriptionsPerClient },
+        });
+      }
+      const subscription = new Subscription(request, live, feedFor, (done) => {
+        open.delete(done);
+        const left = (perClient.get(request.clientAddress) ?? 1) - 1;
+        if (left > 0) perClient.set(request.clientAddress, left);
+        else perClient.delete(request.clientAddress);
+        metrics.active.set(open.size);
+        for (const feed of done.feeds) release(feed);
+      }, metrics);
+      open.add(subscription);
+      perClient.set(request.clientAddress, fromClient + 1);
+      metrics.active.set(open.size);
+      await subscription.begin();
+      return subscription;
+    },
+    active: () => open.size,
+    async completeAll() {
+      closing = true;
+      await Promise.all([...open].map((subscription) => subscription.return()));
+    },
+    async close() {
+      closing = true;
+      await Promise.all([...open].map((subscription) => subscription.return()));
+      for (const timer of lingering.values()) clearTimeout(timer);
+      lingering.clear();
+      await Promise.all([...feeds.values()].map((feed) => feed.stop()));
+      feeds.clear();
+      await relay?.close();
+    },
+  };
+  return service;
+}
+
+/** One client's subscription: its feeds, what it filters locally, and the events waiting to be taken. */
+class Subscription implements LiveSubscription {
+  readonly feeds: LiveFeed[];
+  private readonly queue: LiveEvent[] = [];
+  private waiting: ((result: IteratorResult<LiveEvent>) => void) | null = null;
+  private readonly unlisten: Array<() => void> = [];
+  private done = false;
+  /** Live events that arrive while the resume is read wait here, so none is lost or sent before older ones. */
+  private held: LiveEvent[] | null = null;
+  private readonly sentIds = new Set<string>();
+  private lastTakenAt = Date.now();
+  private watchdog: NodeJS.Timeout | null = null;
+  resumeTruncated = false;
+
+  constructor(
+    private readonly request: SubscribeRequest,
+    private readonly live: AppConfig['live'],
+    feedFor: (provider: Provider, filter: ConversationFilter) => LiveFeed,
+    private readonly onDone: (subscription: Subscription) => void,
+    private readonly metrics: LiveMetrics,
+  ) {
+    this.feeds = request.providers.map((provider) => feedFor(provider, request.filter));
+    if (request.resumeAfter) this.held = [];
+    this.feeds.forEach((feed) => this.unlisten.push(feed.listen((event) => this.onFeedEvent(feed, event))));
+    this.watchdog = setInterval(() => this.checkClient(), Math.max(50, Math.floor(live.heartbeatTimeoutMs / 4)));
+    this.watchdog.unref();
+  }
+
+  /** Reads what the client missed (when it resumes) before any live event is let through. */
+  async begin(): Promise<void> {
+    const after = this.request.resumeAfter;
+    if (!after) return;
+    try {
+      // A feed started just now knows the head after its first poll; wait for it, boundedly.
+      await Promise.race([Promise.all(this.feeds.map((feed) => feed.ready)), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      const lists = await Promise.all(this.feeds.map((feed) => feed.recent()));
+      const missed = lists
+        .flat()
+        .filter((conversation) => this.matches(conversation) && isAfter(conversation, after))
+        .sort(newestFirst);
+      if (missed.length > this.live.resumeLimit) this.resumeTruncated = true;
+      for (const conversation of missed.slice(0, this.live.resumeLimit).reverse()) this.push({ kind: 'added', conversation });
+    } finally {
+      const held = this.held ?? [];
+      this.held = null;
+      for (const event of held) this.push(event);
+    }
+  }
+
+  private matches(conversation: Conversation): boolean {
+    return createdAtInRange(conversation.createdAt, this.request.filter.createdAt);
+  }
+
+  private onFeedEvent(feed: LiveFeed, event: FeedEvent): void {
+    if (this.done) return;
+    if (event.kind === 'recovered') return;
+    const live: LiveEvent =
+      event.kind === 'added' ? { kind: 'added', conversation: event.conversation } : { kind: 'failed', provider: feed.provider, error: event.error };
+    if (live.kind === 'added' && !this.matches(live.conversation)) return;
+    if (this.held) this.held.push(live);
+    else this.push(live);
+  }
+
+  private push(event: LiveEvent): void {
+    if (this.done) return;
+    if (event.kind === 'added') {
+      const id = `${event.conversation.provider}:${event.conversation.providerId}`;
+      if (this.sentIds.has(id)) return;
+      this.sentIds.add(id);
+      if (this.sentIds.size > 10_000) this.sentIds.delete(this.sentIds.values().next().value as string);
+    }
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      this.lastTakenAt = Date.now();
+      this.metrics.events.labels(event.kind === 'added' ? event.conversation.provider : event.provider, event.kind).inc();
+      resolve({ done: false, value: event });
+      return;
+    }
+    this.queue.push(event);
+    // A client that stopped reading is not kept at the cost of memory.
+    if (this.queue.length > this.live.maxPendingEvents) this.close('pending');
+  }
+
+  /** Closes a subscription whose client has not taken its waiting events within the heartbeat timeout. */
+  private checkClient(): void {
+    if (this.done || this.queue.length === 0) return;
+    if (Date.now() - this.lastTakenAt >= this.live.heartbeatTimeoutMs) this.close('heartbeat');
+  }
+
+  private close(reason: 'heartbeat' | 'pending'): void {
+    this.metrics.closed.labels(reason).inc();
+    void this.return();
+  }
+
+  next(): Promise<IteratorResult<LiveEvent>> {
+    this.lastTakenAt = Date.now();
+    const event = this.queue.shift();
+    if (event) {
+      this.metrics.events.labels(event.kind === 'added' ? event.conversation.provider : event.provider, event.kind).inc();
+      return Promise.resolve({ done: false, value: event });
+    }
+    if (this.done) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  async return(): Promise<IteratorResult<LiveEvent>> {
+    if (!this.done) {
+      this.done = true;
+      this.queue.length = 0;
+      if (this.watchdog) clearInterval(this.watchdog);
+      for (const unlisten of this.unlisten) unlisten();
+      this.onDone(this);
+      const waiting = this.waiting;
+      this.waiting = null;
+      waiting?.({ done: true, value: undefined });
+    }
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<LiveEvent>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
