@@ -13,7 +13,7 @@ import { createAdapters } from './providers/registry.js';
 import { markArrival, runInRequestScope } from './request-scope.js';
 import { useOperationLimits } from './limits/plugin.js';
 import { useRequestBodyLimit } from './limits/request-body.js';
-import { createLive, useLiveSubscriptions, type LiveService } from './live/index.js';
+import { createLive, useLiveSubscriptions, useSingleConnectionSse, type LiveService } from './live/index.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
@@ -174,6 +174,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
       }),
       usePartialErrors(),
       useLiveSubscriptions(config),
+      ...(live ? useSingleConnectionSse(config.limits.maxRequestBodyBytes) : []),
       // After Yoga's own request parsers, so it wraps the one selected.
       useRequestBodyLimit(config.limits.maxRequestBodyBytes),
       ...observability.plugins.last,

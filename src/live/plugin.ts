@@ -1,4 +1,5 @@
 import { GraphQLError, type ExecutionResult, type ValidationRule } from 'graphql';
+import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { AppConfig } from '../config.js';
 import type { GraphContext } from '../context.js';
@@ -87,4 +88,32 @@ export function useLiveSubscriptions(config: AppConfig): Plugin<GraphContext> {
       );
     },
   };
+}
+
+/** graphql-sse's single connection mode (and its distinct connections mode) at this path, besides Yoga's own SSE at /graphql. */
+export const SINGLE_CONNECTION_PATH = '/graphql/stream';
+
+/**
+ * The graphql-sse protocol's single connection mode (one event stream per client, operations reserved on it) at
+ * /graphql/stream, through `@graphql-yoga/plugin-graphql-sse`. It reads its own bodies: those without a
+ * Content-Length, or over MAX_REQUEST_BODY_BYTES, are refused here first (411 / 413).
+ */
+export function useSingleConnectionSse(maxBodyBytes: number): Plugin<GraphContext>[] {
+  const guard: Plugin<GraphContext> = {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== SINGLE_CONNECTION_PATH || (request.method !== 'POST' && request.method !== 'PUT')) return;
+      const declared = request.headers.get('content-length');
+      const refuse = (status: number, code: string, message: string): void =>
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+            status,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          }),
+        );
+      if (request.method === 'PUT') return;
+      if (declared === null || !/^\d+$/.test(declared)) return refuse(411, 'BAD_REQUEST', 'A Content-Length header is required here.');
+      if (Number(declared) > maxBodyBytes) return refuse(413, 'REQUEST_ENTITY_TOO_LARGE', 'Request body too large');
+    },
+  };
+  return [guard, useGraphQLSSE({ endpoint: SINGLE_CONNECTION_PATH }) as Plugin<GraphContext>];
 }
