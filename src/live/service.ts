@@ -5,6 +5,8 @@ import { canonicalJson } from '../connection/cursor.js';
 import { createdAtInRange, EMPTY_FILTER, type Conversation, type ConversationFilter, type JsonValue, type Provider } from '../domain.js';
 import type { UpstreamError } from '../errors.js';
 import type { ProviderAdapter } from '../providers/provider.js';
+import type { VendorModule } from '../providers/vendor-module.js';
+import { vendorModule } from '../providers/vendors.js';
 import { LiveFeed, type FeedEvent, type FeedObserver } from './feed.js';
 import { newestFirst } from './head.js';
 import type { LiveMetrics } from './metrics.js';
@@ -54,12 +56,9 @@ export interface LiveService {
 }
 
 /** The part of the filter a vendor applies (its own section); `createdAt` and the choice of providers are applied here. */
-export function pushedDownFilter(provider: Provider, filter: ConversationFilter): ConversationFilter {
-  // A vendor's section of the filter is named after it in camelCase (MOVEWORKS_DATA -> moveworksData).
-  const section = provider.toLowerCase().replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()) as keyof ConversationFilter;
-  const pushed: ConversationFilter = { ...EMPTY_FILTER };
-  if (section !== 'createdAt' && section in filter) (pushed as unknown as Record<string, unknown>)[section] = filter[section];
-  return pushed;
+export function pushedDownFilter(vendor: VendorModule, filter: ConversationFilter): ConversationFilter {
+  const section = vendor.filter.of(filter);
+  return section === null ? { ...EMPTY_FILTER } : { ...EMPTY_FILTER, [vendor.filter.key]: section };
 }
 
 function digest(value: JsonValue): string {
@@ -89,6 +88,7 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
   const open = new Set<Subscription>();
   const perClient = new Map<string, number>();
   let closing = false;
+  const pollIntervalOf = (provider: Provider): number => config.vendorSettings[provider]?.livePollIntervalMs ?? live.pollIntervalMs;
   const observer: FeedObserver = {
     poll: (provider, outcome) => metrics.polls.labels(provider, outcome).inc(),
     role: (provider, from, to) => {
@@ -100,7 +100,7 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
   };
 
   const feedFor = (provider: Provider, filter: ConversationFilter): LiveFeed => {
-    const pushed = pushedDownFilter(provider, filter);
+    const pushed = pushedDownFilter(vendorModule(provider, config.vendors), filter);
     // The vendor, its credential (a digest of its configuration: replicas of one deployment agree) and the filter it applies.
     const credential = digest(JSON.parse(JSON.stringify(config.providers[provider] ?? null)) as JsonValue);
     const key = digest([provider, credential, JSON.parse(JSON.stringify(pushed)) as JsonValue]);
@@ -120,7 +120,7 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
         pushed,
         adapter,
         {
-          pollIntervalMs: live.pollIntervalMs[provider],
+          pollIntervalMs: pollIntervalOf(provider),
           headPageSize: live.headPageSize,
           maxPagesPerPoll: live.maxPagesPerPoll,
           resumeLimit: live.resumeLimit,
@@ -147,7 +147,7 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
       void feed.stop();
     };
     if (closing) return stop();
-    const timer = setTimeout(stop, live.pollIntervalMs[feed.provider]);
+    const timer = setTimeout(stop, pollIntervalOf(feed.provider));
     timer.unref();
     lingering.set(feed.key, timer);
   };

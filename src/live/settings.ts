@@ -1,12 +1,11 @@
-import { PROVIDERS, type Provider } from '../domain.js';
 import { createEnvReader, type Env } from '../env-reader.js';
 
 /** `subscription { conversationAdded }`: how the vendors' heads are polled and what a subscriber may hold (`config.live`). */
 export interface LiveConfig {
   /** SUBSCRIPTIONS: false refuses every subscription (coded) and starts no poller. */
   enabled: boolean;
-  /** LIVE_POLL_INTERVAL_MS, or `<PROVIDER>_LIVE_POLL_INTERVAL_MS` for one vendor. */
-  pollIntervalMs: Record<Provider, number>;
+  /** LIVE_POLL_INTERVAL_MS; one vendor's `<PREFIX>_LIVE_POLL_INTERVAL_MS` (config.vendorSettings) overrides it. */
+  pollIntervalMs: number;
   /** Conversations read from a vendor's head per upstream page while polling. */
   headPageSize: number;
   /** Most pages one poll reads when more conversations arrived than a page holds. */
@@ -27,6 +26,9 @@ export interface LiveConfig {
   maxPendingEvents: number;
 }
 
+/** Allowed poll intervals (ms), for LIVE_POLL_INTERVAL_MS and each vendor's own. */
+export const LIVE_POLL_INTERVAL_RANGE = { min: 50, max: 3_600_000 } as const;
+
 export const DEFAULT_LIVE = {
   pollIntervalMs: 5_000,
   headPageSize: 50,
@@ -43,10 +45,7 @@ export const DEFAULT_LIVE = {
 /** Reads the subscription variables; appends every problem to `problems` (loadConfig reports them together). */
 export function loadLiveConfig(env: Env, problems: string[]): LiveConfig {
   const { flag, integer } = createEnvReader(env, problems);
-  const interval = integer('LIVE_POLL_INTERVAL_MS', DEFAULT_LIVE.pollIntervalMs, 50, 3_600_000);
-  const pollIntervalMs = Object.fromEntries(
-    PROVIDERS.map((provider) => [provider, integer(`${provider}_LIVE_POLL_INTERVAL_MS`, interval, 50, 3_600_000)]),
-  ) as Record<Provider, number>;
+  const pollIntervalMs = integer('LIVE_POLL_INTERVAL_MS', DEFAULT_LIVE.pollIntervalMs, LIVE_POLL_INTERVAL_RANGE.min, LIVE_POLL_INTERVAL_RANGE.max);
   const leaseMs = integer('LIVE_LEASE_MS', DEFAULT_LIVE.leaseMs, 200, 600_000);
   const heartbeatIntervalMs = integer('LIVE_HEARTBEAT_INTERVAL_MS', DEFAULT_LIVE.heartbeatIntervalMs, 50, 600_000);
   const heartbeatTimeoutMs = integer('LIVE_HEARTBEAT_TIMEOUT_MS', DEFAULT_LIVE.heartbeatTimeoutMs, 100, 3_600_000);

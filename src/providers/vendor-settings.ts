@@ -1,6 +1,7 @@
 import type { Env } from '../env-reader.js';
 import { createEnvReader } from '../env-reader.js';
 import type { Provider } from '../domain.js';
+import { LIVE_POLL_INTERVAL_RANGE } from '../live/settings.js';
 import type { VendorEnvReader, VendorModule, VendorSettings } from './vendor-module.js';
 
 /**
@@ -11,9 +12,11 @@ import type { VendorEnvReader, VendorModule, VendorSettings } from './vendor-mod
 export interface SharedVendorSettings {
   /** `<PREFIX>_RATE_LIMIT`: requests per second, fractions allowed (0.5 is one request every 2 s); null: not limited by the graph. */
   rateLimitPerSecond: number | null;
+  /** `<PREFIX>_LIVE_POLL_INTERVAL_MS`: how often subscriptions poll this vendor's head; null: LIVE_POLL_INTERVAL_MS (src/live/). */
+  livePollIntervalMs: number | null;
 }
 
-export const SHARED_VENDOR_VARIABLE_SUFFIXES = ['_RATE_LIMIT'] as const;
+export const SHARED_VENDOR_VARIABLE_SUFFIXES = ['_RATE_LIMIT', '_LIVE_POLL_INTERVAL_MS'] as const;
 
 /** The names of the shared per-vendor variables of one vendor. */
 export function sharedVendorVariables(module: VendorModule): string[] {
@@ -68,7 +71,11 @@ export function readSharedVendorSettings(vendors: readonly VendorModule[], env: 
   const reader = createVendorEnvReader(env, problems);
   const shared = {} as Record<Provider, SharedVendorSettings>;
   for (const vendor of vendors) {
-    shared[vendor.provider] = { rateLimitPerSecond: rateLimit(`${vendor.names.envPrefix}_RATE_LIMIT`, reader) };
+    const pollName = `${vendor.names.envPrefix}_LIVE_POLL_INTERVAL_MS`;
+    shared[vendor.provider] = {
+      rateLimitPerSecond: rateLimit(`${vendor.names.envPrefix}_RATE_LIMIT`, reader),
+      livePollIntervalMs: reader.read(pollName) === undefined ? null : reader.integer(pollName, 0, LIVE_POLL_INTERVAL_RANGE.min, LIVE_POLL_INTERVAL_RANGE.max),
+    };
   }
   return shared;
 }

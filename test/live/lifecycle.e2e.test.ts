@@ -165,6 +165,21 @@ describe('single connection mode (graphql-sse at /graphql/stream)', () => {
   });
 });
 
+describe('per-vendor poll interval', () => {
+  it('<VENDOR>_LIVE_POLL_INTERVAL_MS overrides LIVE_POLL_INTERVAL_MS for that vendor only', async () => {
+    const graph = await startTestGraph({ only: ['FLASHBACK', 'SYMBL'], env: { LIVE_POLL_INTERVAL_MS: '600000', FLASHBACK_LIVE_POLL_INTERVAL_MS: '50' } });
+    try {
+      const subscription = collect(graph.url);
+      await vi.waitFor(async () => expect(await okPolls(graph.graph.observability.registry, 'FLASHBACK')).toBeGreaterThanOrEqual(5), { interval: 10 });
+      // SYMBL polled its first time at the start and waits ten minutes for the next.
+      expect(await okPolls(graph.graph.observability.registry, 'SYMBL')).toBe(1);
+      subscription.close();
+    } finally {
+      await graph.close();
+    }
+  });
+});
+
 describe('SUBSCRIPTIONS=false', () => {
   it('refuses every subscription with SUBSCRIPTIONS_DISABLED and polls nothing', async () => {
     const graph = await startTestGraph({ only: ['FLASHBACK'], env: { SUBSCRIPTIONS: 'false', LIVE_POLL_INTERVAL_MS: String(POLL_MS) } });
