@@ -16,6 +16,8 @@ export interface Replica {
   /** The text of its `/metrics`. */
   metrics(): Promise<string>;
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing released. */
+  kill(): Promise<void>;
 }
 
 /** Starts `npm start`'s entry point with `env` (and PORT=0), resolving once it serves. */
@@ -68,6 +70,12 @@ export async function startReplica(env: Record<string, string>): Promise<Replica
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
       await exited;
     },
   };
