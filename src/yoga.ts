@@ -53,6 +53,15 @@ query Inbox($first: Int = 10, $after: String) {
     }
   }
 }
+
+# New conversations as the vendors report them, pushed over SSE (run it and pick NewConversations;
+# npm start's demo emulators add a few a minute). Each event is an edge of the list above.
+subscription NewConversations {
+  conversationAdded {
+    cursor
+    node { id provider providerId createdAt title }
+  }
+}
 `;
 
 /** Appends the errors of providers that failed while others answered. */

@@ -60,3 +60,33 @@ describe.skipIf(browserMissing)(`GraphiQL in a real browser, with no internet ac
     await page.close();
   }, 60_000);
 });
+
+describe.skipIf(browserMissing)(`GraphiQL's default tab runs the subscription${browserMissing ? ' (SKIPPED)' : ''}`, () => {
+  it('picks NewConversations from the default document and shows the conversation added at the vendor, offline', async () => {
+    const live = await startTestGraph({ only: ['FLASHBACK'], env: { LIVE_POLL_INTERVAL_MS: '200' } });
+    const page = await browser.newPage();
+    try {
+      const foreignRequests: string[] = [];
+      const origin = new URL(live.url).origin;
+      page.on('request', (request) => {
+        const url = request.url();
+        if (!url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:')) foreignRequests.push(url);
+      });
+      await page.goto(live.url, { waitUntil: 'load' });
+      await page.locator('.graphiql-execute-button').click({ timeout: 20_000 });
+      // Two operations in the default tab: GraphiQL asks which one.
+      await page.getByRole('menuitem', { name: 'NewConversations' }).click({ timeout: 20_000 });
+      await expect.poll(() => live.graph.live?.active(), { timeout: 20_000 }).toBe(1);
+      const before = live.emulators.emulators.FLASHBACK?.requestLog.length ?? 0;
+      await expect.poll(() => live.emulators.emulators.FLASHBACK?.requestLog.length ?? 0, { timeout: 20_000 }).toBeGreaterThan(before);
+      const created = live.emulators.emulators.FLASHBACK?.addConversation();
+      const result = page.locator('.graphiql-response');
+      const shown = async (): Promise<string> => ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
+      await expect.poll(shown, { timeout: 20_000 }).toContain(`"providerId": "${created?.id}"`);
+      expect(foreignRequests).toEqual([]);
+    } finally {
+      await page.close();
+      await live.close();
+    }
+  }, 60_000);
+});
