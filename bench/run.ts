@@ -8,7 +8,8 @@ import { request } from 'undici';
 import { loadConfig } from '../src/config.js';
 import { ALLOCATION_PATH, STATS_PATH, type AllocationStats, type ProcessStats } from './child.js';
 import type { ReplayCounters } from './replay.js';
-import { SCENARIOS, scenario as scenarioById, type GraphQLAnswer, type GraphQLBody } from './scenarios.js';
+import { meshSubgraphs, PEER_SCENARIOS, type PeerScenario } from './peers/scenarios.js';
+import { SCENARIOS, type GraphQLAnswer, type GraphQLBody, type Scenario } from './scenarios.js';
 import { vendorHeadersByOrigin } from './vendor-headers.js';
 
 /**
@@ -27,6 +28,11 @@ import { vendorHeadersByOrigin } from './vendor-headers.js';
  */
 
 const env = process.env;
+function scenarioById(id: string): Scenario {
+  const found = [...SCENARIOS, ...PEER_SCENARIOS].find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no bench scenario ${id} (${[...SCENARIOS, ...PEER_SCENARIOS].map((known) => known.id).join(', ')})`);
+  return found;
+}
 const settings = {
   /** Measured seconds per target and scenario, split over the rounds. */
   seconds: Number(env.BENCH_SECONDS ?? 16),
@@ -41,6 +47,8 @@ const settings = {
   /** `npm run bench:soak`: this many requests through a fresh graph, memory read at 10k, 25k, 50k, 100k (up to it) and at the end (0: no soak). */
   soakRequests: Number(env.BENCH_SOAK_REQUESTS ?? 0),
   scenarios: env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',').map((id) => scenarioById(id.trim())) : SCENARIOS,
+  /** `mesh` (`npm run bench:peers`): GraphQL Mesh (bench/peers/) as a third target in the peer scenarios. */
+  peer: env.BENCH_PEER === 'mesh' ? ('mesh' as const) : null,
   /** A directory: the graph runs under `node --cpu-prof` and writes its profile there on exit. */
   cpuProfileDir: env.BENCH_CPU_PROF,
   /** Another checkout (with node_modules) whose graph runs beside this one, in the same rounds: a before/after ratio. */
@@ -313,6 +321,12 @@ let targetEnv: Record<string, string | undefined> = {};
 let graph: Target;
 let passThrough: Target;
 let compared = null as Target | null;
+let peer = null as Target | null;
+const PEER_SCRIPT = 'bench/peers/dist/mesh-server.js';
+if (settings.peer) {
+  if (!existsSync('bench/peers/node_modules')) throw new Error('BENCH_PEER=mesh needs bench/peers installed: npm run bench:peers installs it');
+  execFileSync(process.execPath, ['bench/peers/build.mjs'], { stdio: 'inherit' });
+}
 
 async function startTargets(next: Upstream): Promise<void> {
   upstream = next;
@@ -324,12 +338,16 @@ async function startTargets(next: Upstream): Promise<void> {
   compared = comparedTargets
     ? await startTarget(comparedTargets.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false', ...compareEnv }, comparedTargets.graphNodeFlags, settings.compareDir)
     : null;
+  peer = settings.peer
+    ? await startTarget(PEER_SCRIPT, { ...env, MESH_SUBGRAPHS: JSON.stringify(meshSubgraphs(loadConfig(next.env))) }, scripts.graphNodeFlags)
+    : null;
 }
 
 async function stopTargets(): Promise<void> {
   await stopChild(graph.child);
   await stopChild(passThrough.child);
   if (compared) await stopChild(compared.child);
+  if (peer) await stopChild(peer.child);
 }
 
 interface Request {
@@ -529,6 +547,9 @@ interface Planned {
   passThroughBytes: number;
   /** The same scenario prepared against the compared graph (its own cursors), when there is one. */
   comparedGraph: Request | null;
+  /** The same vendor data asked of the peer (GraphQL Mesh), in the peer scenarios. */
+  peer: Request | null;
+  peerBytes: number;
 }
 
 /** One request through the graph, to record its upstream GETs; the pass-through is then planned with the same GETs. */
@@ -542,6 +563,12 @@ async function plan(id: string, name: string, body: GraphQLBody, comparedBody: G
   const passRequest: Request = { url: `${passThrough.origin}/page/${id}`, method: 'GET' };
   const passProbe = await once(passRequest);
   if (passProbe.status !== 200) throw new Error(`${id}: the pass-through answered ${passProbe.status} ${passProbe.text}`);
+  const peerBody = peer ? (scenarioById(id) as Partial<PeerScenario>).peer : undefined;
+  const peerRequest = peer && peerBody ? graphRequest(peerBody, peer.origin) : null;
+  const peerProbe = peerRequest ? await once(peerRequest) : null;
+  if (peerProbe && (peerProbe.status !== 200 || (JSON.parse(peerProbe.text) as GraphQLAnswer).errors)) {
+    throw new Error(`${id}: the peer answered ${peerProbe.status} ${peerProbe.text.slice(0, 500)}`);
+  }
   return {
     id,
     name,
@@ -551,6 +578,8 @@ async function plan(id: string, name: string, body: GraphQLBody, comparedBody: G
     graphBytes: Buffer.byteLength(probe.text),
     passThroughBytes: Buffer.byteLength(passProbe.text),
     comparedGraph: compared && comparedBody ? graphRequest(comparedBody, compared.origin) : null,
+    peer: peerRequest,
+    peerBytes: peerProbe ? Buffer.byteLength(peerProbe.text) : 0,
   };
 }
 
@@ -579,6 +608,9 @@ interface ThroughputResult {
   /** With BENCH_COMPARE_DIR / BENCH_COMPARE_ENV: the other graph, and this graph's ratios to it. */
   compared?: TargetFigures;
   ratioToCompared?: { requestsPerSecond: number; cpuPerRequest: number; responseBytes: number };
+  /** With BENCH_PEER: the peer (GraphQL Mesh), and the graph's ratios to it (req/s above 1: the graph serves more). */
+  peer?: TargetFigures;
+  ratioToPeer?: { requestsPerSecond: number; cpuPerRequest: number; responseBytes: number; requestsPerSecondByRound: number[] };
 }
 
 async function throughput(planned: Planned): Promise<ThroughputResult> {
@@ -595,14 +627,19 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
   const graphRuns: Measured[] = [];
   const passRuns: Measured[] = [];
   const comparedRuns: Measured[] = [];
-  const turns = ['graph', 'pass', ...(compared ? ['compared'] : [])];
+  const peerRequest = planned.peer;
+  const peerWarm = peer && peerRequest ? (await load(peerRequest, settings.connections, { seconds: settings.warmupSeconds })).result : null;
+  const peerRuns: Measured[] = [];
+  const turns = ['graph', 'pass', ...(compared ? ['compared'] : []), ...(peerWarm ? ['peer'] : [])];
   for (let round = 0; round < settings.rounds; round += 1) {
     // Rotate which target goes first, so a burst of outside load does not always land on the same one.
     const order = [...turns.slice(round % turns.length), ...turns.slice(0, round % turns.length)];
     for (const which of order) {
       if (which === 'graph') graphRuns.push(await measure(graph, planned.graph, settings.connections, amountFor(graphWarm), true));
       else if (which === 'pass') passRuns.push(await measure(passThrough, planned.passThrough, settings.connections, amountFor(passWarm), false));
-      else if (compared && comparedRequest && comparedWarm) {
+      else if (which === 'peer' && peer && peerRequest && peerWarm) {
+        peerRuns.push(await measure(peer, peerRequest, settings.connections, amountFor(peerWarm), true));
+      } else if (compared && comparedRequest && comparedWarm) {
         comparedRuns.push(await measure(compared, comparedRequest, settings.connections, amountFor(comparedWarm), true));
       }
     }
@@ -635,6 +672,7 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
       return ratio(run.completed / run.elapsedMs, pass.completed / pass.elapsedMs);
     }),
     ...(comparedRuns.length > 0 ? comparedFigures(comparedRuns, comparedBytes, graphFigures) : {}),
+    ...(peerRuns.length > 0 ? peerFigures(peerRuns, planned.peerBytes, graphFigures, graphRuns) : {}),
   };
 }
 
@@ -654,6 +692,23 @@ async function allocationPerRequest(planned: Planned): Promise<NonNullable<Throu
     graphKbPerRequest: Math.round(graphAllocation.perRequest / 1024),
     passThroughKbPerRequest: Math.round(passAllocation.perRequest / 1024),
     graphCollectionMsPerRequest: Number(graphAllocation.collectionMsPerRequest.toFixed(2)),
+  };
+}
+
+function peerFigures(runs: Measured[], bytes: number, graphFigures: TargetFigures, graphRuns: Measured[]): Pick<ThroughputResult, 'peer' | 'ratioToPeer'> {
+  const other = figures(combine(runs), bytes);
+  const ratio = (a: number, b: number): number => Number((a / b).toFixed(2));
+  return {
+    peer: other,
+    ratioToPeer: {
+      requestsPerSecond: ratio(graphFigures.requestsPerSecond, other.requestsPerSecond),
+      cpuPerRequest: ratio(graphFigures.cpuMsPerRequest, other.cpuMsPerRequest),
+      responseBytes: ratio(graphFigures.responseBytes, other.responseBytes),
+      requestsPerSecondByRound: graphRuns.map((run, index) => {
+        const peerRun = runs[index] as Measured;
+        return ratio(run.completed / run.elapsedMs, peerRun.completed / peerRun.elapsedMs);
+      }),
+    },
   };
 }
 
@@ -892,6 +947,12 @@ try {
             `${result.graph.responseBytes} B, ${result.upstreamCallsPerPage} upstream calls` +
             (kind === 'replay' ? `, ${result.upstreamMisses} replay misses` : ''),
         );
+        if (result.peer && result.ratioToPeer) {
+          console.log(
+            `${scenario.id}: Mesh ${result.peer.requestsPerSecond} req/s, ${result.peer.cpuMsPerRequest} CPU ms/req, ${result.peer.upstreamCallsPerRequest} upstream calls; ` +
+              `graph / Mesh: ${result.ratioToPeer.requestsPerSecond}× req/s (by round ${result.ratioToPeer.requestsPerSecondByRound.join(', ')}), ${result.ratioToPeer.cpuPerRequest}× CPU per request`,
+          );
+        }
         if (result.compared && result.ratioToCompared) {
           console.log(
             `${scenario.id}: compared graph ${result.compared.requestsPerSecond} req/s, ${result.compared.cpuMsPerRequest} CPU ms/req; ` +
@@ -968,7 +1029,25 @@ function table(kind: Upstream['kind']): string[] {
     ),
   ];
 }
-console.log([...table('replay'), ...table('emulators')].join('\n'));
+function peerTable(): string[] {
+  const results = throughputResults.filter((result) => result.peer && result.ratioToPeer);
+  if (results.length === 0) return [];
+  return [
+    '\nThe graph beside GraphQL Mesh (Hive Gateway over the vendors\' OpenAPI descriptions, bench/peers/), same upstream:\n',
+    '| scenario | upstream | req/s graph / Mesh | **graph / Mesh req/s** (rounds) | load avg | CPU ms per request graph / Mesh | p50 graph / Mesh (ms) | upstream calls per request graph / Mesh | response bytes graph / Mesh |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map((result) => {
+      const mesh = result.peer as TargetFigures;
+      const ratio = result.ratioToPeer as NonNullable<ThroughputResult['ratioToPeer']>;
+      return (
+        `| ${result.name} | ${result.upstream} | ${result.graph.requestsPerSecond} / ${mesh.requestsPerSecond} | **${ratio.requestsPerSecond}×** (${spread(ratio.requestsPerSecondByRound)}) | ${result.loadAverage} | ` +
+        `${result.graph.cpuMsPerRequest} / ${mesh.cpuMsPerRequest} | ${result.graph.p50Ms} / ${mesh.p50Ms} | ${result.graph.upstreamCallsPerRequest} / ${mesh.upstreamCallsPerRequest} | ` +
+        `${result.graph.responseBytes} / ${mesh.responseBytes} |`
+      );
+    }),
+  ];
+}
+console.log([...table('replay'), ...table('emulators'), ...peerTable()].join('\n'));
 if (latencyResult) {
   console.log(
     `\nOne connection, every vendor at ${latencyResult.vendorLatencyMs} ms, merged first 20: graph p50 ${latencyResult.graphP50Ms} ms, ` +
@@ -995,7 +1074,7 @@ if (soakResult) {
       `${soakResult.checkpoints.reduce((sum, checkpoint) => sum + checkpoint.failed, 0)} failed.`,
   );
 }
-const failures = throughputResults.filter((result) => result.graph.failed > 0 || result.passThrough.failed > 0);
+const failures = throughputResults.filter((result) => result.graph.failed > 0 || result.passThrough.failed > 0 || (result.peer?.failed ?? 0) > 0);
 for (const result of failures) {
   console.log(`warning: ${result.upstream} ${result.id}: ${result.graph.failed} graph and ${result.passThrough.failed} pass-through requests failed`);
 }
