@@ -316,6 +316,17 @@ describe('Intercom adapter: messages, people, look-ups', () => {
     });
   });
 
+  it('a failing /admins fails the members of conversations with teammates, coded, and is asked again next time', async () => {
+    const fresh = adapter({ aiOnly: false });
+    const session = fresh.openSession();
+    const page = await session.conversations(EMPTY_FILTER).forward(null, 40);
+    const withTeammates = page.items.map((entry) => entry.item).find((c) => (c.details as unknown as { teammateIds: string[] }).teammateIds.length > 0)!;
+    intercom.emulator.injectFault({ kind: 'status500', count: 10, endpoint: 'listAdmins' });
+    await expect(session.members(withTeammates)).rejects.toMatchObject({ facts: { code: 'UPSTREAM_UNAVAILABLE', provider: 'INTERCOM' } });
+    intercom.emulator.clearFaults();
+    expect((await fresh.openSession().members(withTeammates)).some((person) => person.role === 'admin' && person.displayName !== null)).toBe(true);
+  });
+
   it('look-ups: by id (one GET), null for unknown or malformed ids without a call, null for a conversation without Fin when AI only', async () => {
     const session = adapter().openSession();
     const human = intercom.records().find((r) => !r.conversation.ai_agent_participated)!.conversation.id;
