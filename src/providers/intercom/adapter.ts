@@ -15,7 +15,7 @@ import {
 } from './client.js';
 import { planIntercomQuery, searchQuery, type Inclusivity, type IntercomFilterSection, type IntercomQueryPlan, type SecondBounds } from './filter.js';
 import { INTERCOM_CONVERSATION_ID, INTERCOM_PROVIDER } from './ids.js';
-import { after, before, compareForward, isAfter, isBoundary, secondsOf, type Boundary } from './keyset.js';
+import { after, before, boundaryOfWalk, compareForward, isAfter, isBoundary, secondsOf, type Boundary, type WalkBound } from './keyset.js';
 import { detailsOf, personOfAdmin, personOfContact, personOfContactId, toConversation, toMessages, type IntercomMessages } from './mapper.js';
 
 /**
@@ -392,7 +392,16 @@ export function createIntercomAdapter(
         return answer.totalCount;
       };
 
-      return { isPosition: isBoundary, forward: (start, wanted) => forward(start, wanted), backward: (end, wanted) => backward(end, wanted), count };
+      // The walk's bound (the merge's truth of where the walk stands) wins over the position it came with:
+      // both are keys here, so a position issued before the bound was known still resumes exactly.
+      const fromWalk = (walk: { bound?: WalkBound | null } | undefined, direction: 'forward' | 'backward'): Boundary | null =>
+        walk?.bound ? boundaryOfWalk(walk.bound, direction) : null;
+      return {
+        isPosition: isBoundary,
+        forward: (start: Position | null, wanted: number, walk?: { bound?: WalkBound | null }) => forward(fromWalk(walk, 'forward') ?? start, wanted),
+        backward: (end: Position | null, wanted: number, walk?: { bound?: WalkBound | null }) => backward(fromWalk(walk, 'backward') ?? end, wanted),
+        count,
+      };
     };
 
     const members = async (conversation: Conversation): Promise<Person[]> => {

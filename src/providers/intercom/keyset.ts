@@ -5,19 +5,14 @@ import type { Conversation, JsonValue } from '../../domain.js';
  * the last conversation it showed however the inbox changed in between (issue 23's contract).
  *
  * The stream's order: newest `created_at` (whole seconds) first; within one second, id descending
- * (numeric). A position is a boundary between two items, written `[second, id, side]`:
+ * (as strings). A position is a boundary between two items, written `[second, id, side]`:
  * - `[s, id, 1]`: just after the item (s, id); `[s, id, 0]`: just before it;
  * - `[s, null, 0]`: before every item of second s (after every newer one).
  */
 export type Boundary = [seconds: number, id: string | null, side: 0 | 1];
 
-/** Numeric ids compared as numbers of any length (`"99" < "100"`), other ids as strings. */
+/** Ids compare as JS strings: the graph's tie-break within one instant (the merge's walk bound compares them so). */
 export function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
-    const x = a.replace(/^0+(?=\d)/, '');
-    const y = b.replace(/^0+(?=\d)/, '');
-    if (x.length !== y.length) return x.length - y.length;
-  }
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -48,8 +43,25 @@ export function isBoundary(value: unknown): value is Boundary & JsonValue {
   return (
     typeof seconds === 'number' &&
     Number.isSafeInteger(seconds) &&
-    (id === null || (typeof id === 'string' && /^[0-9]{1,20}$/.test(id))) &&
+    (id === null || (typeof id === 'string' && id.length <= 64)) &&
     (side === 0 || side === 1) &&
     !(id === null && side === 1)
   );
+}
+
+/** The walk's last item as the merge knows it (`{ ms, id }`); ids above/below every id stand for a whole instant. */
+export interface WalkBound {
+  ms: number;
+  id: string;
+}
+
+/**
+ * A walk bound as a boundary: forward, just after the bound; backward, just before it. Ids compare as strings,
+ * so the merge's ids above and below every id (`\uffff`, `''`) need no special case.
+ */
+export function boundaryOfWalk(bound: WalkBound, direction: 'forward' | 'backward'): Boundary {
+  const seconds = Math.floor(bound.ms / 1000);
+  // An instant inside a second: that second's conversations (created at its start) are all older than it.
+  if (bound.ms % 1000 !== 0) return [seconds, null, 0];
+  return direction === 'forward' ? [seconds, bound.id, 1] : [seconds, bound.id, 0];
 }

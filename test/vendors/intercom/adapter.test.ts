@@ -91,6 +91,27 @@ describe('Intercom adapter: walks', () => {
     });
   });
 
+  it('a walk bound (the merge\'s key of the last item shown) wins over the position: strictly after it, strictly before it', async () => {
+    const stream = adapter().openSession().conversations(EMPTY_FILTER);
+    const want = expected();
+    const all = (await walkForward(stream, [150])).items;
+    const key = (index: number) => ({ ms: all[index]!.createdAt.getTime(), id: all[index]!.providerId });
+    const forward = stream.forward as (start: unknown, count: number, walk?: unknown) => ReturnType<typeof stream.forward>;
+    const backward = stream.backward as (end: unknown, count: number, walk?: unknown) => ReturnType<typeof stream.forward>;
+    for (const index of [0, 29, 30, 33, 100]) {
+      const next = await forward(null, 4, { bound: key(index), startedAtMs: 0 });
+      expect(idsOf(next.items.map((entry) => entry.item))).toEqual(want.slice(index + 1, index + 5));
+      const previous = await backward(null, 4, { bound: key(index), startedAtMs: 0 });
+      expect(idsOf(previous.items.map((entry) => entry.item)).reverse()).toEqual(want.slice(Math.max(0, index - 4), index));
+    }
+    // Whole instants: an id above every id keeps that second's conversations after the bound, one below keeps none.
+    const tie = all[30]!.createdAt.getTime();
+    const inSecond = all.filter((c) => c.createdAt.getTime() === tie).length;
+    const firstOfSecond = all.findIndex((c) => c.createdAt.getTime() === tie);
+    expect(idsOf((await forward(null, inSecond, { bound: { ms: tie, id: '\uffff' }, startedAtMs: 0 })).items.map((e) => e.item))).toEqual(want.slice(firstOfSecond, firstOfSecond + inSecond));
+    expect(idsOf((await forward(null, 1, { bound: { ms: tie, id: '' }, startedAtMs: 0 })).items.map((e) => e.item))).toEqual([want[firstOfSecond + inSecond]]);
+  });
+
   it('last without before: one ascending search (no end probe); before a cursor: one', async () => {
     const stream = adapter().openSession().conversations(EMPTY_FILTER);
     const tail = await stream.backward!(null, 5);
