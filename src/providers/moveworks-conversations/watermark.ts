@@ -163,6 +163,8 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
       /** Next-page cursor of each page read in this call. */
       const pageNext: (string | null)[] = [];
       const buffer: Buffered<T>[] = [];
+      // Buffered items per page, so an emitted item's position names the pages still pending without a pass over the buffer.
+      const bufferedPerPage: number[] = [];
       const items: StreamItem<T>[] = [];
       let previous = toPosition(origin);
       let lastKey: ScanKey | null = origin.k;
@@ -175,6 +177,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
         const pageIndex = pageCursors.length;
         pageCursors.push(cursor);
         pageNext.push(page.nextCursor);
+        bufferedPerPage.push(0);
         for (const item of page.items) {
           const facts = source.facts(item);
           if (facts.createdAtMs > facts.updatedAtMs || facts.updatedAtMs > watermark) throw source.orderViolation();
@@ -183,6 +186,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
           if (emittedUpTo && compareKeys(key, emittedUpTo) <= 0) continue;
           if (!keep(item, facts)) continue;
           buffer.push({ item, key, page: pageIndex });
+          bufferedPerPage[pageIndex] = (bufferedPerPage[pageIndex] as number) + 1;
         }
       };
 
@@ -202,7 +206,8 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
 
       /** The position after the item just emitted. */
       const positionAfter = (key: ScanKey): ScanPosition => {
-        const pending = [...new Set(buffer.map((entry) => entry.page))].sort((a, b) => a - b);
+        const pending: number[] = [];
+        for (let index = 0; index < bufferedPerPage.length; index += 1) if ((bufferedPerPage[index] as number) > 0) pending.push(index);
         if (pending.length === 0) return exhausted ? { c: null, k: key, end: true } : { c: frontier, k: key };
         const earliest = pending[0] as number;
         if (pending.length > MAX_PENDING_PAGES || !Number.isFinite(watermark) || isContiguousTail(pending)) {
@@ -225,6 +230,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
           const head = buffer[0];
           if (!head || !(exhausted || head.key.ms > watermark)) break;
           buffer.shift();
+          bufferedPerPage[head.page] = (bufferedPerPage[head.page] as number) - 1;
           lastKey = [new Date(head.key.ms).toISOString(), head.key.id];
           const after = toPosition(positionAfter(lastKey));
           items.push({ item: head.item, before: previous, after });
