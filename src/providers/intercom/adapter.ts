@@ -41,7 +41,7 @@ import { detailsOf, personOfAdmin, personOfContact, personOfContactId, toConvers
  * - Every answer's order is checked. When Intercom ignores `sort` (the field is missing from its OpenAPI),
  *   the adapter switches to windows: it finds a `created_at` window holding what the page needs but at most
  *   150 conversations (galloping and bisecting its width, one search each), reads it whole and sorts it here.
- *   That costs about 2–6 searches a page instead of one.
+ *   That costs 3–7 searches a page instead of one (see README.md for the measured figures).
  */
 
 export interface IntercomAdapterOptions {

@@ -164,11 +164,18 @@ describe('Intercom adapter: walks', () => {
     expect(idsOf((await walkForward(session.conversations(EMPTY_FILTER), [5])).items)).toEqual(expected());
   });
 
-  it('when the sort is ignored, the order is detected and pages are read as windows sorted here: still exact both ways', async () => {
-    intercom.setSwitches({ honourSort: false, listOrder: 'recently-updated' });
+  it.each([
+    { listOrder: 'recently-updated' as const, rangeInclusive: false },
+    { listOrder: 'oldest' as const, rangeInclusive: true },
+    { listOrder: 'newest' as const, rangeInclusive: false },
+  ])('when the sort is ignored (answers in the $listOrder order; > and < inclusive: $rangeInclusive), pages are read as windows sorted here: exact both ways', async ({ listOrder, rangeInclusive }) => {
+    intercom.setSwitches({ honourSort: false, listOrder, rangeInclusive });
     const session = adapter().openSession();
     expect(idsOf((await walkForward(session.conversations(EMPTY_FILTER), [20])).items)).toEqual(expected());
     expect(idsOf((await walkBackward(session.conversations(EMPTY_FILTER), [7])).items)).toEqual(expected());
+    const from = new Date((intercom.records()[200]?.conversation.created_at ?? 0) * 1000);
+    const window = { ...EMPTY_FILTER, createdAt: { from, to: null } };
+    expect(idsOf((await walkForward(session.conversations(window), [9])).items)).toEqual(expected((c) => c.created_at * 1000 >= from.getTime()));
   });
 
   it('a second holding more conversations than a page is read whole and ordered by id', async () => {
