@@ -13,7 +13,7 @@ import { createAdapters } from './providers/registry.js';
 import { markArrival, runInRequestScope } from './request-scope.js';
 import { useOperationLimits } from './limits/plugin.js';
 import { useRequestBodyLimit } from './limits/request-body.js';
-import { createLive, useLiveSubscriptions, useSingleConnectionSse, type LiveService } from './live/index.js';
+import { createLive, isNotSubscription, useLiveSubscriptions, useSingleConnectionSse, type LiveService } from './live/index.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
@@ -166,7 +166,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
       ...observability.plugins.first,
       ...profile.plugins,
       ...persistedOperationPlugins(config.persistedOperations),
-      useGraphQlJit(),
+      useGraphQlJit({}, { enableIf: isNotSubscription }),
       useRequestScope(),
       useStableErrorCodes(),
       useOperationLimits(config),

@@ -7,7 +7,7 @@ import { createLiveMetrics } from './metrics.js';
 import { createRedisRelay } from './redis-relay.js';
 import { createLiveService, type LiveService } from './service.js';
 
-export { useLiveSubscriptions, useSingleConnectionSse } from './plugin.js';
+export { isNotSubscription, useLiveSubscriptions, useSingleConnectionSse } from './plugin.js';
 export type { LiveService } from './service.js';
 
 /** The subscriptions' machinery of one graph: null when SUBSCRIPTIONS=false (nothing polls, nothing is registered). */

@@ -1,4 +1,4 @@
-import { GraphQLError, type ExecutionResult, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult, type ValidationRule } from 'graphql';
 import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { AppConfig } from '../config.js';
@@ -20,6 +20,14 @@ const NoSubscriptions: ValidationRule = (context) => ({
     }
   },
 });
+
+/**
+ * For `useGraphQlJit`'s `enableIf`: graphql-jit's compiled subscribe loses the root field's literal arguments
+ * (`conversationAdded(providers: [SYMBL])` subscribed to every provider), so subscriptions run on graphql-js.
+ */
+export function isNotSubscription(args: ExecutionArgs): boolean {
+  return getOperationAST(args.document, args.operationName)?.operation !== 'subscription';
+}
 
 function wantsEventStream(request: Request): boolean {
   return (request.headers.get('accept') ?? '').includes('text/event-stream');

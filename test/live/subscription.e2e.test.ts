@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Provider } from '../../src/domain.js';
 import type { Emulator } from '../../src/emulators/framework.js';
@@ -37,6 +38,43 @@ async function pollsDone(before: Record<string, number>, count: number, only: re
 
 async function pollCounts(): Promise<Record<string, number>> {
   return Object.fromEntries(await Promise.all(providers.map(async (provider) => [provider, await okPolls(registry(), provider)] as const)));
+}
+
+/** A GET event stream as an EventSource opens it, its `event: next` messages parsed (id and data). */
+function openEventStream(url: string, headers: Record<string, string> = {}): { until(count: number): Promise<Array<{ id?: string; data: string }>>; close(): void } {
+  const messages: Array<{ id?: string; data: string }> = [];
+  const waiters = new Set<() => void>();
+  let buffer = '';
+  const request = httpRequest(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = Object.fromEntries(block.split('\n').filter((line) => !line.startsWith(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]));
+        if (fields.event === 'next') messages.push({ ...(fields.id ? { id: fields.id } : {}), data: fields.data ?? '' });
+      }
+      for (const waiter of [...waiters]) waiter();
+    });
+  });
+  request.on('error', () => undefined);
+  request.end();
+  return {
+    until: (count) =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (messages.length >= count) {
+            waiters.delete(check);
+            resolve(messages);
+          }
+        };
+        waiters.add(check);
+        check();
+      }),
+    close: () => request.destroy(),
+  };
 }
 
 const nodes = (events: AddedEvent[]) => events.map((event) => event.data?.conversationAdded.node);
@@ -160,6 +198,28 @@ describe('resuming', () => {
     const events = await resumed.until(4);
     expect(events[3]?.data?.conversationAdded.node.providerId).toBe(live.id);
     resumed.close();
+  });
+
+  it("an EventSource's reconnection resumes by itself: events carry `id:` and `Last-Event-ID` sends what it missed", async () => {
+    const provider = providers[3] as Provider;
+    const url = `${graph.url}?query=${encodeURIComponent(`subscription { conversationAdded(providers: [${provider}]) { node { providerId } } }`)}`;
+    const before = await pollCounts();
+    const first = openEventStream(url);
+    await pollsDone(before, 1, [provider]);
+    const seen = emulatorOf(provider).addConversation();
+    const [event] = await first.until(1);
+    first.close();
+    expect(event?.id).toEqual(expect.any(String));
+    expect(JSON.parse(event?.data as string)).toEqual({ data: { conversationAdded: { node: { providerId: seen.id } } } });
+    const base = Date.now();
+    const missed = [1, 2].map((index) => emulatorOf(provider).addConversation({ createdAt: new Date(base + index) }));
+    await pollsDone(await pollCounts(), 1, [provider]);
+    const again = openEventStream(url, { 'last-event-id': event?.id as string });
+    const replay = await again.until(2);
+    expect(replay.map((entry) => (JSON.parse(entry.data) as { data: { conversationAdded: { node: { providerId: string } } } }).data.conversationAdded.node.providerId)).toEqual(
+      missed.map((conversation) => conversation.id),
+    );
+    again.close();
   });
 
   it('refuses a cursor it did not issue, or one of another filter, with BAD_USER_INPUT', async () => {
