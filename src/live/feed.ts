@@ -160,6 +160,9 @@ export class LiveFeed {
       this.lead(true);
       return;
     }
+    // Following: keep the head the poller saved, so polling alone (Redis away) or taking over starts from it.
+    await this.loadState();
+    if (this.stopped) return;
     // Try again as the lease runs out: a poller that died is replaced within one lease.
     const retryInMs = Math.min(Math.max(result.retryInMs + 5, 5), this.settings.leaseMs);
     this.timer = setTimeout(() => void this.contend(), retryInMs);
@@ -169,9 +172,9 @@ export class LiveFeed {
   private async loadState(): Promise<void> {
     if (!this.relay) return;
     const loaded = decodeHead(await this.relay.loadHead(this.keys.head).catch(() => null));
+    // What was announced stays in `announced` (from the messages relayed); the state only says what is known.
     if (loaded) {
       this.state = loaded;
-      for (const conversation of loaded.recent) this.remember(conversation.providerId);
       this.readyResolve?.();
     }
   }

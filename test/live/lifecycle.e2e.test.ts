@@ -165,6 +165,33 @@ describe('single connection mode (graphql-sse at /graphql/stream)', () => {
   });
 });
 
+describe('the resume bound', () => {
+  it('sends at most LIVE_RESUME_LIMIT (the newest, oldest first) and says so in a coded warning', async () => {
+    const graph = await startTestGraph({ only: ['FLASHBACK'], env: { LIVE_POLL_INTERVAL_MS: String(POLL_MS), LIVE_RESUME_LIMIT: '2' } });
+    try {
+      const registry = graph.graph.observability.registry;
+      const before = await okPolls(registry, 'FLASHBACK');
+      const first = collect(graph.url);
+      await vi.waitFor(async () => expect(await okPolls(registry, 'FLASHBACK')).toBeGreaterThan(before), { interval: 10 });
+      graph.emulators.emulators.FLASHBACK?.addConversation();
+      const [seen] = await first.until(1);
+      first.close();
+      const base = Date.now();
+      const missed = [1, 2, 3, 4].map((index) => graph.emulators.emulators.FLASHBACK!.addConversation({ createdAt: new Date(base + index) }));
+      const polled = await okPolls(registry, 'FLASHBACK');
+      await vi.waitFor(async () => expect(await okPolls(registry, 'FLASHBACK')).toBeGreaterThan(polled), { interval: 10 });
+      const resumed = collect(graph.url, { after: seen?.data?.conversationAdded.cursor });
+      const events = await resumed.until(2);
+      expect(events.map((event) => event.data?.conversationAdded.node.providerId)).toEqual([missed[2]?.id, missed[3]?.id]);
+      expect(events[0]?.extensions?.warnings).toEqual([expect.objectContaining({ code: 'LIVE_RESUME_TRUNCATED' })]);
+      expect(events[1]?.extensions).toBeUndefined();
+      resumed.close();
+    } finally {
+      await graph.close();
+    }
+  });
+});
+
 describe('per-vendor poll interval', () => {
   it('<VENDOR>_LIVE_POLL_INTERVAL_MS overrides LIVE_POLL_INTERVAL_MS for that vendor only', async () => {
     const graph = await startTestGraph({ only: ['FLASHBACK', 'SYMBL'], env: { LIVE_POLL_INTERVAL_MS: '600000', FLASHBACK_LIVE_POLL_INTERVAL_MS: '50' } });

@@ -20,7 +20,7 @@ const PROVIDER: Provider = 'FLASHBACK';
 /** A metric's value from a replica's /metrics text. */
 function metric(text: string, name: string, labels: Record<string, string>): number {
   for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return 0;
@@ -76,6 +76,42 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
     const [[onLeader], [onFollower]] = await Promise.all([subscribers[leader]!.until(1), subscribers[follower]!.until(1)]);
     expect(onLeader?.data?.conversationAdded.node.providerId).toBe(created.id);
     expect(onFollower?.data?.conversationAdded.node.providerId).toBe(created.id);
+  });
+
+  it('a subscription resumed on the replica that does not poll gets what it missed (the head is kept in Redis)', async () => {
+    const leader = (await polling(replicas[0]!)) === 1 ? 0 : 1;
+    const onLeader = collect(replicas[leader]!.url, { providers: [PROVIDER] });
+    await vi.waitFor(async () => expect(metric(await replicas[leader]!.metrics(), 'live_subscriptions_active', {})).toBeGreaterThanOrEqual(2), { interval: 20 });
+    const created = emulator().addConversation();
+    const [seen] = await onLeader.until(1);
+    expect(seen?.data?.conversationAdded.node.providerId).toBe(created.id);
+    onLeader.close();
+    const base = Date.now();
+    const missed = [1, 2].map((index) => emulator().addConversation({ createdAt: new Date(base + index) }));
+    const start = await polls(replicas[leader]!);
+    await vi.waitFor(async () => expect(await polls(replicas[leader]!)).toBeGreaterThan(start + 1), { interval: 20 });
+    const resumed = collect(replicas[1 - leader]!.url, { providers: [PROVIDER], after: seen?.data?.conversationAdded.cursor });
+    const events = await resumed.until(2);
+    expect(events.map((event) => event.data?.conversationAdded.node.providerId)).toEqual(missed.map((conversation) => conversation.id));
+    resumed.close();
+  });
+
+  it('while Redis is away each replica polls for its own subscribers (nothing lost, nothing twice); back, one polls again', async () => {
+    const counts = subscribers.map((subscriber) => subscriber.events.length);
+    await redis.kill();
+    await vi.waitFor(async () => expect((await polling(replicas[0]!)) + (await polling(replicas[1]!))).toBe(2), { interval: 20, timeout: 10_000 });
+    const created = emulator().addConversation();
+    const received = await Promise.all(subscribers.map((subscriber, index) => subscriber.until((counts[index] as number) + 1)));
+    for (const [index, events] of received.entries()) expect(events[counts[index] as number]?.data?.conversationAdded.node.providerId).toBe(created.id);
+    await redis.restart();
+    await vi.waitFor(async () => expect((await polling(replicas[0]!)) + (await polling(replicas[1]!))).toBe(1), { interval: 20, timeout: 10_000 });
+    const after = emulator().addConversation();
+    const again = await Promise.all(subscribers.map((subscriber, index) => subscriber.until((counts[index] as number) + 2)));
+    for (const [index, events] of again.entries()) {
+      expect(events[(counts[index] as number) + 1]?.data?.conversationAdded.node.providerId).toBe(after.id);
+      const ids = events.map((event) => event.data?.conversationAdded.node.providerId);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
   });
 
   it('kill -9 the polling replica: the other takes the poll over within a lease and misses nothing', async () => {
