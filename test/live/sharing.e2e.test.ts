@@ -62,8 +62,9 @@ describe('sharing one poller', () => {
       expect(await metricValue(registry(), 'live_pollers', { provider, role: 'polling' })).toBe(1);
       const rateAlone = (alone[provider]?.requests as number) / (alone[provider]?.polls as number);
       const rateTen = (ten[provider]?.requests as number) / (ten[provider]?.polls as number);
-      // The same upstream calls per poll (a poll in flight when a count starts may add one of its calls).
-      expect(Math.abs(rateTen - rateAlone)).toBeLessThanOrEqual(1 / WINDOW_POLLS + 1e-9);
+      // The same upstream calls per poll: the polls in flight as a window opens and closes may each add or take
+      // their calls (at most two polls' worth over the window; ten pollers would cost ten times as much).
+      expect(Math.abs(rateTen - rateAlone)).toBeLessThanOrEqual((2 * Math.ceil(rateAlone)) / WINDOW_POLLS + 1e-9);
     }
     console.info(
       'vendor requests per poll, 1 subscriber vs 10:',
