@@ -104,6 +104,11 @@ export interface GetRequest<T> {
   schema: WireSchema<T>;
   /** Extracts the vendor's error code from an error body, when it has one. */
   vendorCode?: (body: unknown) => string | undefined;
+  /**
+   * Seconds to wait before calling again, from a vendor's own headers, for an answer without `Retry-After`
+   * (a rate-limit window's reset instant, say); honoured as `Retry-After` is.
+   */
+  retryAfterFrom?: (headers: Record<string, string | string[] | undefined>) => number | undefined;
 }
 
 /**
@@ -377,7 +382,7 @@ export class HttpClient {
       } catch {
         vendorCode = undefined;
       }
-      const retryAfter = parseRetryAfter(response.headers['retry-after']);
+      const retryAfter = parseRetryAfter(response.headers['retry-after']) ?? (status === 429 ? request.retryAfterFrom?.(response.headers) : undefined);
       throw new UpstreamError(`${provider} answered HTTP ${status}`, {
         ...facts,
         code: statusCode(status),

@@ -166,6 +166,18 @@ export function intercomVendorCode(body: unknown): string | undefined {
   return typeof code === 'string' && /^[a-z_]{1,64}$/.test(code) ? code : undefined;
 }
 
+/**
+ * Intercom's 429 carries no `Retry-After` (unconfirmed) but `X-RateLimit-Reset`, the Unix second its 10-second
+ * window ends: wait until then (every replica, through the rate gate), at least one second.
+ */
+export function intercomRetryAfter(headers: Record<string, string | string[] | undefined>, now: number = Date.now()): number | undefined {
+  const raw = headers['x-ratelimit-reset'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value || !/^\d{9,11}$/.test(value.trim())) return undefined;
+  const seconds = Number(value) - Math.floor(now / 1000);
+  return seconds > 60 ? undefined : Math.max(1, seconds);
+}
+
 function isNotFound(error: unknown): boolean {
   return error instanceof UpstreamError && error.facts.code === ErrorCode.UPSTREAM_NOT_FOUND && error.facts.vendorCode === 'not_found';
 }
@@ -188,6 +200,7 @@ export class IntercomClient {
       schema: searchSchema,
       body: body as unknown as JsonValue,
       vendorCode: intercomVendorCode,
+      retryAfterFrom: intercomRetryAfter,
     });
     return { conversations: answer.conversations, totalCount: answer.total_count, nextCursor: answer.pages?.next?.starting_after ?? null };
   }
@@ -201,6 +214,7 @@ export class IntercomClient {
         query: { display_as: 'plaintext' },
         schema: conversationSchema,
         vendorCode: intercomVendorCode,
+        retryAfterFrom: intercomRetryAfter,
       });
     } catch (error) {
       if (isNotFound(error)) return null;
@@ -229,6 +243,7 @@ export class IntercomClient {
         schema: contactsSchema,
         body: { query, pagination: { per_page: INTERCOM_MAX_PER_PAGE, ...(startingAfter ? { starting_after: startingAfter } : {}) } },
         vendorCode: intercomVendorCode,
+        retryAfterFrom: intercomRetryAfter,
       });
       found.push(...answer.data);
       startingAfter = answer.pages?.next?.starting_after ?? null;
@@ -238,7 +253,7 @@ export class IntercomClient {
   }
 
   async listAdmins(): Promise<IntercomAdminWire[]> {
-    const answer = await this.http.get({ endpoint: '/admins', path: '/admins', schema: adminsSchema, vendorCode: intercomVendorCode });
+    const answer = await this.http.get({ endpoint: '/admins', path: '/admins', schema: adminsSchema, vendorCode: intercomVendorCode, retryAfterFrom: intercomRetryAfter });
     return answer.admins;
   }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { HttpSettings } from '../../../src/providers/http-settings.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
 import { compareNewest, startIntercomEmulator, type IntercomEmulator, type IntercomWireConversation } from '../../../src/emulators/intercom.js';
@@ -246,6 +246,28 @@ describe('Intercom adapter: the walk while the inbox changes between pages', () 
       for (const id of ids) expect(addedLater.has(id) ? 'added after the first page' : 'ok').toBe('ok');
       for (const id of addedLater) intercom.deleteConversation(id);
     }
+  });
+});
+
+describe('Intercom adapter: rate windows', () => {
+  it('a 429 carries the wait until X-RateLimit-Reset as retryAfter (Intercom sends no Retry-After), so the rate gate holds every call to the window\'s end', async () => {
+    intercom.setSwitches({ rateLimitPerWindow: 2 });
+    // A window of its own (20 s ahead): the other tests' requests counted in the current one.
+    intercom.setNow(() => Date.now() + 20_000);
+    onTestFinished(() => intercom.setNow(null));
+    const session = adapter().openSession();
+    const stream = session.conversations(EMPTY_FILTER);
+    await stream.forward(null, 5);
+    await stream.forward(null, 5);
+    intercom.emulator.clearLog();
+    const error = await stream.forward(null, 5).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ facts: { code: 'UPSTREAM_RATE_LIMITED', provider: 'INTERCOM', status: 429 } });
+    const retryAfter = (error as { facts: { retryAfter?: number } }).facts.retryAfter;
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(31);
+    // HTTP's own retries are capped by UPSTREAM_RETRY_MAX_DELAY_MS (5 ms here): at most its 2 attempts.
+    expect(intercom.emulator.requestLog.length).toBeLessThanOrEqual(2);
+    expect(intercom.emulator.requestLog.every((entry) => entry.status === 429)).toBe(true);
   });
 });
 
