@@ -120,7 +120,10 @@ export class LiveFeed {
     const wasPolling = this.roleNow === 'polling';
     this.setRole('idle');
     this.readyResolve?.();
-    if (wasPolling && this.relay?.available()) await this.relay.release(this.keys.lease, this.owner).catch(() => undefined);
+    if (wasPolling && this.relay?.available()) {
+      await this.relay.release(this.keys.lease, this.owner).catch(() => undefined);
+      await this.relay.publish(this.keys.channel, encodeMessage({ kind: 'released' }, this.owner)).catch(() => undefined);
+    }
   }
 
   private setRole(role: FeedRole): void {
@@ -292,6 +295,14 @@ export class LiveFeed {
   private onRelayed(text: string): void {
     const decoded = decodeMessage(text);
     if (!decoded || decoded.origin === this.owner || this.roleNow === 'polling') return;
+    if (decoded.message.kind === 'released') {
+      // Take the lease now rather than when our next try was due.
+      if (this.roleNow === 'following' && !this.stopped) {
+        this.clearTimers();
+        void this.contend();
+      }
+      return;
+    }
     this.dispatch(decoded.message);
   }
 
@@ -313,7 +324,7 @@ export class LiveFeed {
       }
     } else if (message.kind === 'failed') {
       events.push({ kind: 'failed', error: new UpstreamError(message.message, message.facts as UpstreamFacts) });
-    } else {
+    } else if (message.kind === 'recovered') {
       events.push({ kind: 'recovered' });
     }
     for (const event of events) for (const listener of [...this.listeners]) listener(event);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from '../domain.js';
+import { PROVIDERS, type Conversation } from '../domain.js';
+
+const PROVIDER = PROVIDERS[0];
 import { advanceHead, EMPTY_HEAD, needsMore, type HeadState } from './head.js';
 
 const at = (id: string, ms: number): Conversation =>
-  ({ provider: 'FLASHBACK', providerId: id, createdAt: new Date(ms), updatedAt: null, title: null, creator: null, members: null, messages: null, details: { provider: 'FLASHBACK' } }) as unknown as Conversation;
+  ({ provider: PROVIDER, providerId: id, createdAt: new Date(ms), updatedAt: null, title: null, creator: null, members: null, messages: null, details: { provider: PROVIDER } }) as unknown as Conversation;
 
 /** A vendor head: ids with their instants, newest first. */
 const head = (...entries: Array<[string, number]>): Conversation[] => entries.map(([id, ms]) => at(id, ms)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());

@@ -23,7 +23,7 @@ const NoSubscriptions: ValidationRule = (context) => ({
 
 /**
  * For `useGraphQlJit`'s `enableIf`: graphql-jit's compiled subscribe loses the root field's literal arguments
- * (`conversationAdded(providers: [SYMBL])` subscribed to every provider), so subscriptions run on graphql-js.
+ * (`conversationAdded(providers: [ONE_VENDOR])` subscribed to every provider), so subscriptions run on graphql-js.
  */
 export function isNotSubscription(args: ExecutionArgs): boolean {
   return getOperationAST(args.document, args.operationName)?.operation !== 'subscription';

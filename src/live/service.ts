@@ -85,6 +85,8 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
   const live = config.live;
   const feeds = new Map<string, LiveFeed>();
   const lingering = new Map<string, NodeJS.Timeout>();
+  /** Feeds stopping (releasing their lease): close waits for them before Redis goes. */
+  const stopping = new Set<Promise<void>>();
   const open = new Set<Subscription>();
   const perClient = new Map<string, number>();
   let closing = false;
@@ -144,7 +146,9 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
       lingering.delete(feed.key);
       if (feed.subscriberCount > 0) return;
       feeds.delete(feed.key);
-      void feed.stop();
+      const stopped = feed.stop();
+      stopping.add(stopped);
+      void stopped.finally(() => stopping.delete(stopped));
     };
     if (closing) return stop();
     const timer = setTimeout(stop, pollIntervalOf(feed.provider));
@@ -203,6 +207,7 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
       lingering.clear();
       await Promise.all([...feeds.values()].map((feed) => feed.stop()));
       feeds.clear();
+      await Promise.all([...stopping]);
       await relay?.close();
     },
   };

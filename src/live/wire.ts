@@ -28,7 +28,9 @@ function reviver(_key: string, value: unknown): unknown {
 export type LiveMessage =
   | { kind: 'added'; conversations: Conversation[] }
   | { kind: 'failed'; message: string; facts: UpstreamFacts }
-  | { kind: 'recovered' };
+  | { kind: 'recovered' }
+  /** The poller stopped and released its lease: a follower may take it at once. */
+  | { kind: 'released' };
 
 export function encodeMessage(message: LiveMessage, origin: string): string {
   return JSON.stringify({ origin, message }, replacer);
@@ -40,7 +42,7 @@ export function decodeMessage(text: string): { origin: string; message: LiveMess
     const parsed = JSON.parse(text, reviver) as { origin?: unknown; message?: { kind?: unknown } };
     if (typeof parsed.origin !== 'string' || !parsed.message) return null;
     const kind = parsed.message.kind;
-    if (kind !== 'added' && kind !== 'failed' && kind !== 'recovered') return null;
+    if (kind !== 'added' && kind !== 'failed' && kind !== 'recovered' && kind !== 'released') return null;
     return parsed as { origin: string; message: LiveMessage };
   } catch {
     return null;

@@ -30,6 +30,7 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
   let redis: RedisServer;
   let emulators: EmulatorSet;
   let replicas: Replica[] = [];
+  let env: Record<string, string>;
   const subscribers: Collected[] = [];
   const emulator = (): Emulator => emulators.emulators[PROVIDER] as Emulator;
   const polls = async (replica: Replica): Promise<number> => metric(await replica.metrics(), 'live_polls_total', { provider: PROVIDER, outcome: 'ok' });
@@ -37,7 +38,7 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
 
   beforeAll(async () => {
     [redis, emulators] = await Promise.all([startRedis(), startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), only: [PROVIDER] })]);
-    const env = {
+    env = {
       ...TEST_HTTP_ENV,
       ...emulators.env,
       REDIS_URL: redis.url,
@@ -112,6 +113,31 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
       const ids = events.map((event) => event.data?.conversationAdded.node.providerId);
       expect(new Set(ids).size).toBe(ids.length);
     }
+  });
+
+  it('SIGTERM on the polling replica: its streams complete, its lease is released and another replica polls at once', async () => {
+    const leader = (await polling(replicas[0]!)) === 1 ? 0 : 1;
+    const third = await startReplica(env);
+    const onThird = collect(third.url, { providers: [PROVIDER] });
+    await vi.waitFor(async () => expect(metric(await third.metrics(), 'live_pollers', { provider: PROVIDER, role: 'following' })).toBe(1), { interval: 20, timeout: 10_000 });
+    const stopping = replicas[leader]!;
+    const stoppedAt = Date.now();
+    await stopping.stop();
+    // Its process has exited: every request from here on is another replica's.
+    const exitedAt = Date.now();
+    await subscribers[leader]!.completed;
+    const others = [replicas[1 - leader]!, third];
+    await vi.waitFor(async () => expect((await polling(others[0]!)) + (await polling(others[1]!))).toBe(1), { interval: 10, timeout: 10_000 });
+    await vi.waitFor(() => expect(emulator().requestLog.some((entry) => entry.at >= exitedAt)).toBe(true), { interval: 10, timeout: 10_000 });
+    const handedOverMs = (emulator().requestLog.find((entry) => entry.at >= exitedAt)?.at as number) - stoppedAt;
+    console.info(`SIGTERM: another replica's first poll ${handedOverMs} ms after the SIGTERM (the stop itself took ${exitedAt - stoppedAt} ms; lease ${LEASE_MS} ms)`);
+    expect(handedOverMs).toBeLessThan(LEASE_MS);
+    const created = emulator().addConversation();
+    const [event] = await onThird.until(1);
+    expect(event?.data?.conversationAdded.node.providerId).toBe(created.id);
+    // The third replica takes the stopped one's place for the next test.
+    replicas = [replicas[1 - leader]!, third];
+    subscribers.splice(0, subscribers.length, subscribers[1 - leader]!, onThird);
   });
 
   it('kill -9 the polling replica: the other takes the poll over within a lease and misses nothing', async () => {
