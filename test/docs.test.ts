@@ -309,6 +309,25 @@ describe('the docs', () => {
     expect(files.flatMap((file) => linkProblems(file, read(file)))).toEqual([]);
   });
 
+  it('reach every page from the README, through links', () => {
+    const pages = docFiles();
+    const reached = new Set<string>([join(ROOT, 'README.md')]);
+    const queue = [join(ROOT, 'README.md')];
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      for (const link of relativeLinks(read(file))) {
+        const path = link.target.split('#', 1)[0]!;
+        if (path === '') continue;
+        const target = resolve(dirname(file), decodeURIComponent(path));
+        if (target.endsWith('.md') && existsSync(target) && !reached.has(target)) {
+          reached.add(target);
+          queue.push(target);
+        }
+      }
+    }
+    expect(pages.filter((page) => !reached.has(page)).map(rel)).toEqual([]);
+  });
+
   it('compute anchors as GitHub does, and catch a broken link or anchor', () => {
     expect([...headingSlugs('# A `code` title: with (punctuation)!\n## Error codes (`extensions.code`)\n## Same\n## Same\n```\n# not a heading\n```')]).toEqual([
       'a-code-title-with-punctuation',
