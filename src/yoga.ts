@@ -14,6 +14,7 @@ import { markArrival, runInRequestScope } from './request-scope.js';
 import { useOperationLimits } from './limits/plugin.js';
 import { useRequestBodyLimit } from './limits/request-body.js';
 import { createLive, isNotSubscription, useLiveSubscriptions, useSingleConnectionSse, type LiveService } from './live/index.js';
+import { useStrictRequestParams } from './http/request-params.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schema } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
@@ -166,6 +167,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
       ...observability.plugins.first,
       ...profile.plugins,
       ...persistedOperationPlugins(config.persistedOperations),
+      useStrictRequestParams(),
       useGraphQlJit({}, { enableIf: isNotSubscription }),
       useRequestScope(),
       useStableErrorCodes(),

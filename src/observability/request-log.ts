@@ -19,7 +19,8 @@ interface RequestRecord {
 }
 
 /** Operation names come from the client: kept short and printable in logs. */
-const cleanName = (name: string | undefined): string | undefined => (name ? name.replace(/[^\w.-]/g, '').slice(0, 100) || undefined : undefined);
+// `unknown`: the log line is written for a request whose operationName is malformed too (refused as BAD_REQUEST).
+const cleanName = (name: unknown): string | undefined => (typeof name === 'string' && name ? name.replace(/[^\w.-]/g, '').slice(0, 100) || undefined : undefined);
 
 /**
  * The request id (the client's sane `x-request-id`, else a new UUID) is fixed as the request arrives and
