@@ -127,6 +127,12 @@ interface Call<T> {
   body: string | null;
 }
 
+/**
+ * The least time worth sending a call with after waiting (a back-off, a vendor's `Retry-After`, the rate window):
+ * a call sent with less is cut by the deadline, and the answer would be a timeout instead of the vendor's refusal.
+ */
+const MIN_ATTEMPT_MS = 50;
+
 const RETRYABLE_CODES = new Set<string>([
   ErrorCode.UPSTREAM_UNAVAILABLE,
   ErrorCode.UPSTREAM_RATE_LIMITED,
@@ -246,8 +252,10 @@ export class HttpClient {
     const facts = { provider, method: call.method, url: sanitize(url) };
     const scope = currentRequestScope();
     const deadlineAt = currentDeadlineAt();
+    // The vendor's last 429: when waiting out its pause used the time up, that refusal is the answer, not a timeout.
+    let rateLimited: UpstreamError | undefined;
     for (let attempt = 1; ; attempt += 1) {
-      if (Date.now() >= deadlineAt) throw deadlineError(facts);
+      if (Date.now() >= deadlineAt) throw rateLimited ?? deadlineError(facts);
       if (scope && !scope.takeUpstreamCall(provider)) {
         throw new UpstreamError(
           `This request reached its budget of ${scope.upstreamCallLimit} upstream calls; ${provider} was not called`,
@@ -255,7 +263,9 @@ export class HttpClient {
         );
       }
       // Outside the retries: a gate that cannot let the call through in time has answered for good.
-      if (this.options.gate) await this.options.gate.acquire({ provider, credential: this.credential, deadlineAt });
+      // A pause (or a full rate window) that ends too close to the deadline for a call to be answered is refused now.
+      if (this.options.gate) await this.options.gate.acquire({ provider, credential: this.credential, deadlineAt: deadlineAt - MIN_ATTEMPT_MS });
+      if (rateLimited && Date.now() >= deadlineAt - MIN_ATTEMPT_MS) throw rateLimited;
       try {
         const timeoutMs = Math.min(this.options.timeoutMs, deadlineAt - Date.now());
         const attemptOnce = (): Promise<T> => this.once(url, call, attempt, timeoutMs, deadlineAt);
@@ -275,10 +285,12 @@ export class HttpClient {
         // The deadline cut this attempt: nothing is left to retry with.
         if (error.facts.deadline) throw error;
         const retryAfter = error.facts.retryAfter;
-        const exponential = retry.baseDelayMs * 2 ** (attempt - 1);
-        const delayMs = Math.min(retryAfter !== undefined ? retryAfter * 1000 : exponential, retry.maxDelayMs);
-        // A retry that could only start after the deadline is not worth its wait: answer now with this failure.
-        if (Date.now() + delayMs >= deadlineAt) throw error;
+        if (retryAfter !== undefined) rateLimited = error;
+        // The vendor's own pause is not shortened to the back-off cap: a call sent before it ends is refused again.
+        const delayMs = retryAfter !== undefined ? retryAfter * 1000 : Math.min(retry.baseDelayMs * 2 ** (attempt - 1), retry.maxDelayMs);
+        // A retry that could only start after the deadline (or too close to it to be answered) is not worth its
+        // wait: answer now with this failure.
+        if (Date.now() + delayMs + MIN_ATTEMPT_MS >= deadlineAt) throw error;
         this.options.observer?.retry?.({ provider, endpoint: request.endpoint, attempt, delayMs, code: error.facts.code });
         if (delayMs > 0) await sleep(delayMs);
       }
