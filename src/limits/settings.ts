@@ -4,6 +4,8 @@ import { createEnvReader, type Env } from '../env-reader.js';
 export interface LimitsConfig {
   /** Share (percent) of REQUEST_DEADLINE_MS the list of conversations may take, leaving the rest to nested fields. */
   listDeadlineSharePct: number;
+  /** Share (percent) of REQUEST_DEADLINE_MS the `node`/`nodes`/`_entities` look-ups may take, leaving the rest to nested fields. */
+  lookupDeadlineSharePct: number;
   /** Largest estimated number of upstream calls of one operation (computed from the coerced arguments). */
   maxEstimatedUpstreamCalls: number;
   /** Largest estimated number of objects one operation can return. */
@@ -24,6 +26,7 @@ export interface LimitsConfig {
 
 export const DEFAULT_LIMITS: LimitsConfig = {
   listDeadlineSharePct: 60,
+  lookupDeadlineSharePct: 60,
   maxEstimatedUpstreamCalls: 250,
   maxEstimatedCost: 20_000,
   maxDepth: 12,
@@ -39,6 +42,7 @@ export function loadLimitsConfig(env: Env, problems: string[]): LimitsConfig {
   const { integer } = createEnvReader(env, problems);
   return {
     listDeadlineSharePct: integer('LIST_DEADLINE_SHARE_PCT', DEFAULT_LIMITS.listDeadlineSharePct, 10, 100),
+    lookupDeadlineSharePct: integer('LOOKUP_DEADLINE_SHARE_PCT', DEFAULT_LIMITS.lookupDeadlineSharePct, 10, 100),
     maxEstimatedUpstreamCalls: integer('MAX_ESTIMATED_UPSTREAM_CALLS', DEFAULT_LIMITS.maxEstimatedUpstreamCalls, 1, 1_000_000),
     maxEstimatedCost: integer('MAX_ESTIMATED_COST', DEFAULT_LIMITS.maxEstimatedCost, 1, 10_000_000),
     maxDepth: integer('MAX_QUERY_DEPTH', DEFAULT_LIMITS.maxDepth, 2, 100),

@@ -1,6 +1,8 @@
 import type { GraphContext } from '../context.js';
 import type { Conversation } from '../domain.js';
 import { badUserInput } from '../errors.js';
+import { listPhaseDeadline } from '../limits/deadline.js';
+import { runWithDeadline } from '../request-scope.js';
 import {
   isPerson,
   parseConversationLocalId,
@@ -36,18 +38,23 @@ async function each<A extends { provider: ConversationAddress['provider'] }, T>(
   parse: (localId: string) => A | null,
   find: (address: A) => Promise<T | null>,
 ): Promise<Answer<T>[]> {
-  return Promise.all(
-    localIds.map(async (localId) => {
-      const address = parse(localId);
-      if (!address) return notIssued();
-      // A provider that is not configured here cannot hold the object.
-      if (!context.providers.includes(address.provider)) return null;
-      try {
-        return await find(address);
-      } catch (error) {
-        return upstreamGraphQLError(error, address.provider);
-      }
-    }),
+  // One batch holds every vendor's ids, so its objects come back together: a vendor hanging on its look-up is cut
+  // at the look-up's share of the deadline (LOOKUP_DEADLINE_SHARE_PCT), leaving the rest to the nested fields.
+  const lookupDeadline = listPhaseDeadline(context.scope, context.config.limits.lookupDeadlineSharePct);
+  return runWithDeadline(lookupDeadline, () =>
+    Promise.all(
+      localIds.map(async (localId) => {
+        const address = parse(localId);
+        if (!address) return notIssued();
+        // A provider that is not configured here cannot hold the object.
+        if (!context.providers.includes(address.provider)) return null;
+        try {
+          return await find(address);
+        } catch (error) {
+          return upstreamGraphQLError(error, address.provider);
+        }
+      }),
+    ),
   );
 }
 
