@@ -2,21 +2,25 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { createRequire } from 'node:module';
 import type PinoPretty from 'pino-pretty';
 import type { YogaLogger } from 'graphql-yoga';
-import type { OperationsConfig } from './settings.js';
+import { logFormatFor, type OperationsConfig } from './settings.js';
 
 export type { Logger };
 
 /**
- * One JSON object a line on stdout (LOG_FORMAT=pretty for people). Levels are written as words and times
- * as ISO 8601 so any log pipeline reads them without a pino-specific parser.
+ * One JSON object a line on stdout, or readable lines for a person at a terminal (logFormatFor). Levels are
+ * written as words and times as ISO 8601 so any log pipeline reads them without a pino-specific parser.
  */
-export function createLogger(operations: Pick<OperationsConfig, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
+export function createLogger(
+  operations: Pick<OperationsConfig, 'logLevel' | 'logFormat' | 'production'>,
+  destination?: DestinationStream,
+): Logger {
   // Synchronous writes, so a reader that went away (EPIPE) only silences the log: pino's asynchronous default
   // retries a broken pipe forever in its exit flush, which hung the process on SIGTERM. JSON lines are batched
   // (turnBatched): one write per event-loop turn instead of one per request.
+  const format = logFormatFor(operations.logFormat, { production: operations.production, stdoutIsTerminal: Boolean(process.stdout.isTTY) });
   const stream =
     destination ??
-    (operations.logFormat === 'pretty'
+    (format === 'pretty'
       ? (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty)({ colorize: Boolean(process.stdout.isTTY), sync: true })
       : turnBatched(pino.destination({ dest: 1, sync: true })));
   return pino(

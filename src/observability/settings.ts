@@ -20,11 +20,24 @@ export interface OperationsConfig {
   /** After SIGTERM/SIGINT: how long the graph keeps accepting (with /ready at 503) so load balancers notice first. */
   shutdownDelayMs: number;
   logLevel: LogLevel;
-  logFormat: 'json' | 'pretty';
+  /** LOG_FORMAT; unset is `auto`: readable lines at a terminal, JSON elsewhere and in production (logFormatFor). */
+  logFormat: LogFormatSetting;
   /** Traces go over OTLP/HTTP to this URL, only when OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set. */
   otlpTracesUrl: string | undefined;
   /** `service.name` of the spans (OTEL_SERVICE_NAME). */
   serviceName: string;
+}
+
+export type LogFormat = 'json' | 'pretty';
+export type LogFormatSetting = LogFormat | 'auto';
+
+/**
+ * How log lines are written: as LOG_FORMAT says when it is set; else readable lines (pino-pretty) for a person at a
+ * terminal, and JSON when stdout is a pipe or a file (a log collector, a container runtime) or NODE_ENV=production.
+ */
+export function logFormatFor(setting: LogFormatSetting, facts: { production: boolean; stdoutIsTerminal: boolean }): LogFormat {
+  if (setting !== 'auto') return setting;
+  return facts.stdoutIsTerminal && !facts.production ? 'pretty' : 'json';
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,8 +79,8 @@ export function loadOperationsConfig(env: Env, problems: string[]): OperationsCo
   if ((LOG_LEVELS as readonly string[]).includes(level)) logLevel = level as LogLevel;
   else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${read('LOG_LEVEL')}"`);
 
-  const format = read('LOG_FORMAT')?.toLowerCase() ?? 'json';
-  if (format !== 'json' && format !== 'pretty') problems.push(`LOG_FORMAT must be json or pretty, got "${read('LOG_FORMAT')}"`);
+  const format = read('LOG_FORMAT')?.toLowerCase() ?? 'auto';
+  if (format !== 'json' && format !== 'pretty' && format !== 'auto') problems.push(`LOG_FORMAT must be json, pretty or auto, got "${read('LOG_FORMAT')}"`);
 
   // As the OpenTelemetry SDKs read them: the signal-specific URL as it is, the general one plus /v1/traces.
   let otlpTracesUrl: string | undefined;
@@ -84,13 +97,13 @@ export function loadOperationsConfig(env: Env, problems: string[]): OperationsCo
     host: read('HOST'),
     graphiql: flag('GRAPHIQL', !production),
     introspection,
-    csrfPrevention: flag('CSRF_PREVENTION', production),
+    csrfPrevention: flag('CSRF_PREVENTION', true),
     corsOrigins,
     hideVendorUrls: production,
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', 0, 0, 600_000),
     logLevel,
-    logFormat: format === 'pretty' ? 'pretty' : 'json',
+    logFormat: format === 'pretty' || format === 'json' ? format : 'auto',
     otlpTracesUrl,
     serviceName: read('OTEL_SERVICE_NAME') ?? 'conversations-graph',
   };

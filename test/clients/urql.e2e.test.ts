@@ -39,6 +39,8 @@ function createClient(log: string[], options: { embedded?: readonly string[] } =
   const embedded = options.embedded ?? EMBEDDED_TYPES;
   return new Client({
     url: graph.url,
+    // urql sends queries as GET: CSRF prevention (on by default) wants a non-simple header on those (docs/clients.md).
+    fetchOptions: { headers: { 'graphql-require-preflight': '1' } },
     requestPolicy: 'cache-and-network',
     exchanges: [
       cacheExchange({

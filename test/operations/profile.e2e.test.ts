@@ -80,7 +80,8 @@ describe('the production profile (NODE_ENV=production)', () => {
       expect((JSON.parse(allowed.text) as GraphQLResponse).data).toEqual({ conversations: { totalCount: 520 } });
     }
     expect((await post(production, { query: '{ __typename }' })).status).toBe(200);
-    expect((await get(`${development.url}?query=${encodeURIComponent('{ __typename }')}`, { accept: 'application/json' })).status).toBe(200);
+    // On by default in every profile (issue 22): test/operations/csrf-default.e2e.test.ts.
+    expect((await get(`${development.url}?query=${encodeURIComponent('{ __typename }')}`, { accept: 'application/json' })).status).toBe(403);
   });
 
   it('refuses a form POST (a simple request a foreign page can send)', async () => {
