@@ -154,7 +154,8 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
       createContext(config, codec, adapters, request, { live, clientAddress: (req as { socket?: { remoteAddress?: string } } | undefined)?.socket?.remoteAddress ?? 'unknown' }),
     maskedErrors: true,
     logging: observability.yogaLogger,
-    graphiql: profile.graphiql && { title: 'Conversations graph', defaultQuery: DEMO_QUERY },
+    // GraphiQL subscribes with an SSE GET: the preflight header gets it past CSRF prevention (on by default).
+    graphiql: profile.graphiql && { title: 'Conversations graph', defaultQuery: DEMO_QUERY, additionalHeaders: { 'x-graphql-yoga-csrf': '1' } },
     cors: profile.cors,
     // GraphiQL's page is a 9 MB bundle (32 MB of heap once loaded): read on its first render, never in production.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
