@@ -45,7 +45,9 @@ function openEventStream(url: string, headers: Record<string, string> = {}): { u
   const messages: Array<{ id?: string; data: string }> = [];
   const waiters = new Set<() => void>();
   let buffer = '';
-  const request = httpRequest(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
+  // The preflight header CSRF prevention (on by default) asks of a GET: an EventSource library can send it (the
+  // browser's own EventSource cannot: docs/subscriptions.md).
+  const request = httpRequest(url, { headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...headers } }, (response) => {
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => {
       buffer += chunk;
