@@ -61,13 +61,25 @@ function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> 
   return forwarded;
 }
 
-async function proxy(upstream: string, incoming: IncomingMessage, body: Buffer): Promise<Recorded> {
+/**
+ * A vendor's answer as if this server had sent it: links it gives back to itself (an OData next link, its
+ * metadata URL) name the origin it was called at, so the emulator's origin becomes this port's. Done once,
+ * when recording: every replay of the answer is then the same bytes.
+ */
+function asServedBy(answer: Buffer, upstream: string, origin: string): Buffer {
+  if (answer.indexOf(upstream) < 0) return answer;
+  // Not a longer port that starts with the same digits.
+  const named = new RegExp(`${upstream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\d)`, 'g');
+  return Buffer.from(answer.toString('utf8').replace(named, origin), 'utf8');
+}
+
+async function proxy(upstream: string, origin: string, incoming: IncomingMessage, body: Buffer): Promise<Recorded> {
   const response = await request(upstream + (incoming.url ?? '/'), {
     method: (incoming.method ?? 'GET') as 'GET',
     headers: forwardedHeaders(incoming.headers),
     ...(body.length > 0 ? { body } : {}),
   });
-  const answer = Buffer.from(await response.body.arrayBuffer());
+  const answer = asServedBy(Buffer.from(await response.body.arrayBuffer()), upstream, origin);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
@@ -125,7 +137,7 @@ export async function startReplayServer(upstreams: readonly string[]): Promise<R
         if (!answer) {
           if (mode === 'replay') counters.misses += 1;
           try {
-            answer = await proxy(upstream, request, body);
+            answer = await proxy(upstream, origin(), request, body);
           } catch (error) {
             response.writeHead(502, { 'content-type': 'text/plain' }).end(`replay: upstream ${upstream} failed: ${String(error)}`);
             return;

@@ -66,7 +66,7 @@ const settings = {
     return trimmed;
   }),
   /** Requests per target whose V8 heap allocation is counted, after the measured rounds (0: not measured). */
-  allocationRequests: Number(env.BENCH_ALLOCATION_REQUESTS ?? 1000),
+  allocationRequests: Number(env.BENCH_ALLOCATION_REQUESTS ?? 400),
 };
 
 // ---------------------------------------------------------------- processes

@@ -50,7 +50,20 @@ async function ask(body: unknown): Promise<string> {
 }
 
 describe('bench replay upstream', () => {
+  it('replays a page that follows a vendor\'s own next links (they name the replay, not the emulator)', async () => {
+    const scenario = SCENARIOS.find((candidate) => candidate.id === 'merged-100')!;
+    const body = await scenario.prepare(async (query) => JSON.parse(await ask(query)) as never);
+    await post('mode', { mode: 'record' });
+    const recorded = await ask(body);
+    expect(JSON.parse(recorded).errors).toBeUndefined();
+    await post('mode', { mode: 'replay' });
+    await post('reset', {});
+    expect(await ask(body)).toBe(recorded);
+    expect((await counters()).misses).toBe(0);
+  });
+
   it('serves what it recorded byte for byte, without calling the emulators, and counts calls and misses', async () => {
+    await post('mode', { mode: 'record' });
     const body = await SCENARIOS[0]!.prepare(async (query) => JSON.parse(await ask(query)) as never);
     await post('mode', { mode: 'record' });
     await post('reset', {});
