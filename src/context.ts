@@ -17,7 +17,7 @@ export interface GraphContext {
   /** Errors of providers that failed while others answered; appended to the response's `errors`. */
   partialErrors: GraphQLError[];
   /** Request id, deadline and upstream call budget; execution runs inside it (see useRequestScope). */
-  scope: RequestScope;
+  readonly scope: RequestScope;
   /** Subscriptions (null when SUBSCRIPTIONS=false or in a context built without them). */
   live: LiveService | null;
   /** The peer's address (MAX_SUBSCRIPTIONS_PER_CLIENT). */
@@ -27,8 +27,8 @@ export interface GraphContext {
   /** Set by `conversationAdded`: what its events are bound to and the cursor of the last one resolved. */
   liveEvents: { binding: string; subscription: LiveSubscription; lastCursor: string | null } | null;
   /**
-   * A subscription's events each resolve as a request of their own: fresh sessions (loaders) and a fresh scope
-   * (deadline, call budget). Called before each event.
+   * A subscription's events each resolve as a request of their own: fresh sessions (loaders) and a fresh
+   * deadline and call budget behind `scope`. Called as each event is taken from the subscription.
    */
   renewForEvent(): void;
 }
@@ -48,13 +48,35 @@ export function createContext(
   let sessions = new Map<Provider, ProviderSession>();
   const requestId = requestIdFrom(request?.headers.get('x-request-id'));
   let events = 0;
+  let current = createRequestScope({
+    requestId,
+    deadlineMs: config.request.deadlineMs,
+    upstreamCallLimit: config.request.upstreamCallBudget,
+    startedAt: arrivalOf(request),
+  });
+  // One object for the whole operation (execution runs inside it, traces key on it); what it stands for is
+  // replaced for each event of a subscription, when the event is taken (not when the client asked for the next).
+  const scope: RequestScope = {
+    get requestId() {
+      return current.requestId;
+    },
+    get startedAt() {
+      return current.startedAt;
+    },
+    get deadlineAt() {
+      return current.deadlineAt;
+    },
+    get upstreamCallLimit() {
+      return current.upstreamCallLimit;
+    },
+    get upstreamCalls() {
+      return current.upstreamCalls;
+    },
+    takeUpstreamCall: (provider) => current.takeUpstreamCall(provider),
+    remainingMs: () => current.remainingMs(),
+  };
   return {
-    scope: createRequestScope({
-      requestId,
-      deadlineMs: config.request.deadlineMs,
-      upstreamCallLimit: config.request.upstreamCallBudget,
-      startedAt: arrivalOf(request),
-    }),
+    scope,
     live: extras.live ?? null,
     clientAddress: extras.clientAddress ?? 'unknown',
     lastEventId: request?.headers.get('last-event-id') || null,
@@ -62,7 +84,7 @@ export function createContext(
     renewForEvent() {
       events += 1;
       sessions = new Map();
-      this.scope = createRequestScope({
+      current = createRequestScope({
         requestId: `${requestId}:${events}`,
         deadlineMs: config.request.deadlineMs,
         upstreamCallLimit: config.request.upstreamCallBudget,

@@ -52,9 +52,9 @@ export function useLiveSubscriptions(config: AppConfig): Plugin<GraphContext> {
           const inner = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
           let first = true;
           const events: AsyncIterableIterator<ExecutionResult> = {
-            next: () => {
-              context.renewForEvent();
-              return runInRequestScope(context.scope, () => inner.next()).then((step) => {
+            next: () =>
+              // The event's own deadline and budget start when it is taken (LiveSubscription.onTake), inside this scope.
+              runInRequestScope(context.scope, () => inner.next()).then((step) => {
                 if (step.done || !step.value) return step;
                 const value = step.value as ExecutionResult & { [EVENT_ID]?: string };
                 const state = context.liveEvents;
@@ -75,8 +75,7 @@ export function useLiveSubscriptions(config: AppConfig): Plugin<GraphContext> {
                 }
                 first = false;
                 return step;
-              });
-            },
+              }),
             return: async () => (inner.return ? inner.return() : { done: true, value: undefined }),
             throw: async (error?: unknown) => (inner.throw ? inner.throw(error) : Promise.reject(error)),
             [Symbol.asyncIterator]() {

@@ -43,6 +43,8 @@ export interface SubscribeRequest {
 export interface LiveSubscription extends AsyncIterableIterator<LiveEvent> {
   /** True when the resume had more to send than the limit allows: the oldest missed ones were left out. */
   readonly resumeTruncated: boolean;
+  /** Called as each event is handed out, before it resolves (a fresh deadline and budget start here). */
+  onTake: (() => void) | null;
 }
 
 export interface LiveService {
@@ -227,6 +229,7 @@ class Subscription implements LiveSubscription {
   private lastTakenAt = Date.now();
   private watchdog: NodeJS.Timeout | null = null;
   resumeTruncated = false;
+  onTake: (() => void) | null = null;
 
   constructor(
     private readonly request: SubscribeRequest,
@@ -290,6 +293,7 @@ class Subscription implements LiveSubscription {
       this.waiting = null;
       this.lastTakenAt = Date.now();
       this.metrics.events.labels(event.kind === 'added' ? event.conversation.provider : event.provider, event.kind).inc();
+      this.onTake?.();
       resolve({ done: false, value: event });
       return;
     }
@@ -314,6 +318,7 @@ class Subscription implements LiveSubscription {
     const event = this.queue.shift();
     if (event) {
       this.metrics.events.labels(event.kind === 'added' ? event.conversation.provider : event.provider, event.kind).inc();
+      this.onTake?.();
       return Promise.resolve({ done: false, value: event });
     }
     if (this.done) return Promise.resolve({ done: true, value: undefined });

@@ -39,6 +39,7 @@ builder.subscriptionField('conversationAdded', (t) =>
       const resumeAfter = resumeFrom ? readEventCursor(context.codec, binding, resumeFrom, argument) : null;
       const subscription = await live.subscribe({ providers, filter, resumeAfter, clientAddress: context.clientAddress });
       context.liveEvents = { binding, subscription, lastCursor: null };
+      subscription.onTake = () => context.renewForEvent();
       return subscription;
     },
     resolve: (event: LiveEvent, _args, context) => {

@@ -244,3 +244,31 @@ describe('resuming', () => {
     }
   });
 });
+
+describe('each event resolves as a request of its own', () => {
+  it('nested fields that call the vendor resolve long after the subscription began (a fresh deadline and budget per event)', async () => {
+    const nested = await startTestGraph({ env: { LIVE_POLL_INTERVAL_MS: String(POLL_MS), REQUEST_DEADLINE_MS: '1000', UPSTREAM_CALL_BUDGET: '20' } });
+    try {
+      const all = [...nested.graph.adapters.keys()];
+      const registry = nested.graph.observability.registry;
+      const start = Object.fromEntries(await Promise.all(all.map(async (provider) => [provider, await okPolls(registry, provider)] as const)));
+      const subscription = collect(
+        nested.url,
+        {},
+        {},
+        'subscription { conversationAdded { node { provider providerId creator { displayName } members { displayName } messages(first: 3) { edges { node { text } } } } } }',
+      );
+      // Enough polls to be well past the subscription's own 1,000 ms deadline.
+      await vi.waitFor(async () => {
+        for (const provider of all) expect(await okPolls(registry, provider)).toBeGreaterThanOrEqual((start[provider] as number) + 6);
+      }, { interval: 20, timeout: 20_000 });
+      for (const provider of all) nested.emulators.emulators[provider]?.addConversation();
+      const events = await subscription.until(all.length);
+      for (const event of events) expect(event.errors, JSON.stringify(event)).toBeUndefined();
+      expect(new Set(events.map((event) => event.data?.conversationAdded.node.provider))).toEqual(new Set(all));
+      subscription.close();
+    } finally {
+      await nested.close();
+    }
+  });
+});
