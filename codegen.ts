@@ -6,7 +6,8 @@ const outputDirectory = process.env.CODEGEN_OUTPUT_DIR ?? 'schema/generated/';
 
 /** Typed documents for the example operations; `npm run codegen` prints the schema first. */
 const config: CodegenConfig = {
-  schema: 'schema/schema.graphql',
+  // The API schema (no federation types): what a frontend's own codegen reads.
+  schema: 'schema/client.graphql',
   documents: 'schema/operations/*.graphql',
   ignoreNoDocuments: false,
   generates: {

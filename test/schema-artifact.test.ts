@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printSchemaArtifact } from '../src/schema/print.js';
+import { isSpecifiedDirective, isSpecifiedScalarType, parse, printType, Kind } from 'graphql';
+import { clientSchema, printClientSchemaArtifact, printSchemaArtifact } from '../src/schema/print.js';
+import { schema } from '../src/schema/index.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
@@ -11,6 +13,10 @@ const read = (path: string): string => readFileSync(new URL(`../${path}`, import
 describe('committed artifacts are current (run `npm run codegen` when this fails)', () => {
   it('schema/schema.graphql is the printed subgraph schema', () => {
     expect(read('schema/schema.graphql')).toBe(printSchemaArtifact());
+  });
+
+  it('schema/client.graphql is the printed API schema', () => {
+    expect(read('schema/client.graphql')).toBe(printClientSchemaArtifact());
   });
 
   it('schema/generated/ is what the codegen CLI makes of the operations', () => {
@@ -61,5 +67,33 @@ describe('Apollo Federation v2 subgraph', () => {
     );
     expect(response.errors).toBeUndefined();
     expect(response.data!._entities).toEqual([{ providerId: second!.node.providerId }, null, { providerId: first!.node.providerId }]);
+  });
+});
+
+describe('the client schema (schema/client.graphql)', () => {
+  const text = read('schema/client.graphql');
+
+  it('has no @link, federation directive, _service, _entities, _Any or _Entity', () => {
+    expect(text).not.toMatch(/@link|@key|@shareable|@cost|@listSize|@composeDirective|@external|@requires|@provides/);
+    expect(text).not.toMatch(/\b_service\b|\b_entities\b|\b_Any\b|\b_Entity\b|\b_Service\b|link__|federation__/);
+    const definitions = parse(text).definitions;
+    expect(definitions.some((definition) => definition.kind === Kind.SCHEMA_EXTENSION || definition.kind === Kind.DIRECTIVE_DEFINITION)).toBe(false);
+    expect(clientSchema().getDirectives().every((directive) => isSpecifiedDirective(directive))).toBe(true);
+  });
+
+  it('keeps every other type, field and argument of the subgraph as it is', () => {
+    const client = clientSchema();
+    const federation = (name: string) => name.startsWith('_') || name.includes('__');
+    // Built-in scalars appear where used (the subgraph's _Any machinery uses one more).
+    const served = Object.values(schema.getTypeMap()).filter((type) => !federation(type.name) && !isSpecifiedScalarType(type));
+    const kept = Object.values(client.getTypeMap()).filter((type) => !type.name.startsWith('__') && !isSpecifiedScalarType(type));
+    expect(kept.map((type) => type.name).sort()).toEqual(served.map((type) => type.name).sort());
+    for (const type of served) {
+      if (type.name === 'Query') continue;
+      expect(printType(client.getType(type.name)!), type.name).toBe(printType(type));
+    }
+    const queryFields = Object.keys(schema.getQueryType()!.getFields()).filter((name) => !name.startsWith('_'));
+    expect(Object.keys(client.getQueryType()!.getFields()).sort()).toEqual(queryFields.sort());
+    expect(client.getSubscriptionType()?.name).toBe(schema.getSubscriptionType()?.name);
   });
 });
