@@ -51,7 +51,7 @@ describe('Apollo Federation v2 subgraph', () => {
   it('serves its SDL with Conversation keyed by id', async () => {
     const response = await graph.query<{ _service: { sdl: string } }>('{ _service { sdl } }');
     const sdl = response.data!._service.sdl;
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6"');
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.9"');
     expect(sdl).toMatch(/type Conversation implements Node\s+@key\(fields: "id"\)/);
   });
 

@@ -6,6 +6,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type { GraphContext } from '../context.js';
 import type { JsonObject } from '../domain.js';
+import { NODES_COST, NODE_COST } from './costs.js';
 import { decodeNodeId, encodeNodeId } from './global-id.js';
 
 export const builder = new SchemaBuilder<{
@@ -25,6 +26,8 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: decodeNodeId,
     // Every Relay subgraph defines PageInfo: shareable, so the supergraph composes (test/federation).
     pageInfoTypeOptions: { shareable: true },
+    nodeQueryOptions: NODE_COST,
+    nodesQueryOptions: NODES_COST,
   },
 });
 

@@ -4,6 +4,7 @@ import { lazyEdge, parsePageRequest, resolveConnection, type Connection } from '
 import type { Conversation, Message } from '../domain.js';
 import { unsupportedPagination } from '../errors.js';
 import { builder } from './builder.js';
+import { MEMBERS_COST, MESSAGES_COST } from './costs.js';
 import { ConversationDetailsUnion } from './details.js';
 import { findConversations } from './find-again.js';
 import { MessageRef } from './message.js';
@@ -45,6 +46,7 @@ export const ConversationNode = builder.loadableNode('Conversation', {
     }),
     members: t.field({
       type: [MemberRef],
+      ...MEMBERS_COST,
       // Nullable so a vendor failing to list them nulls this conversation's members only (README: partial failures).
       nullable: true,
       description: 'Null, with a coded error naming the provider, when the vendor failed to list them.',
@@ -66,6 +68,7 @@ export const ConversationNode = builder.loadableNode('Conversation', {
     messages: t.connection(
       {
         type: MessageRef,
+        ...MESSAGES_COST,
         // Nullable so a vendor failing to list them nulls this conversation's messages only (README: partial failures).
         nullable: true,
         description: 'Messages oldest first. Null, with a coded error naming the provider, when the vendor failed to list them.',

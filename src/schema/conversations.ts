@@ -7,6 +7,7 @@ import { parsePageRequest, resolveConnection, type Connection } from '../connect
 import { compareNewestFirst, type MergeInput } from '../connection/merge.js';
 import { ErrorCode, badUserInput, isUpstreamError, unsupportedPagination } from '../errors.js';
 import { builder } from './builder.js';
+import { conversationsCost } from './costs.js';
 import { ConversationNode } from './conversation.js';
 import { ConversationFilterInput, toDomainFilter } from './filter.js';
 import { ProviderEnum } from './provider.js';
@@ -26,6 +27,7 @@ builder.queryField('conversations', (t) =>
   t.connection(
     {
       type: ConversationNode,
+      ...conversationsCost(PROVIDERS.length),
       description:
         'Conversations of the chosen providers (default: all configured), newest `createdAt` first, as one connection. ' +
         'When a provider fails, the page holds the others and `errors` names it; its conversations are deferred to later pages, never skipped.',

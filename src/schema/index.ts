@@ -13,7 +13,8 @@ import '../federation/node-entities.js';
 /** The subgraph schema (Apollo Federation v2): `_service`, `_entities`, every Node an entity keyed by `id`. */
 export const schema = guardEntityRepresentations(
   builder.toSubGraphSchema({
-    linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-    federationDirectives: ['@key', '@shareable'],
+    // v2.9 for the demand-control directives (costs.ts).
+    linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+    federationDirectives: ['@key', '@shareable', '@cost', '@listSize'],
   }),
 );
