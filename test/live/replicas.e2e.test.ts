@@ -153,7 +153,9 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
     await subscriber.until(seen + 1);
     const takeoverMs = (emulator().requestLog.find((entry) => entry.at >= killedAt)?.at ?? Number.NaN) - killedAt;
     console.info(`takeover: the survivor's first poll ${takeoverMs} ms after the kill (lease ${LEASE_MS} ms, poll interval ${POLL_MS} ms)`);
-    expect(takeoverMs).toBeLessThanOrEqual(LEASE_MS + POLL_MS);
+    // The lease runs out (at most LEASE_MS) and the survivor, waiting for exactly that, polls at once; a loaded
+    // machine delays timers, so the bound allows one more lease.
+    expect(takeoverMs).toBeLessThanOrEqual(2 * LEASE_MS);
     expect(subscriber.events[seen]?.data?.conversationAdded.node.providerId).toBe(created.id);
     const more = emulator().addConversation();
     const events = await subscriber.until(seen + 2);
