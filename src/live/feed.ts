@@ -211,7 +211,9 @@ export class LiveFeed {
   private schedulePoll(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.polling = this.pollAndPublish().finally(() => {
+      this.polling = this.pollAndPublish()
+        .catch((error: unknown) => this.observer.logger.warn({ err: error, provider: this.provider }, 'live poll failed unexpectedly'))
+        .finally(() => {
         this.polling = null;
         if (this.roleNow !== 'polling' || this.stopped) return;
         // Redis came back while this replica polled alone: contend for the lease again.
