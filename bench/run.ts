@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { request } from 'undici';
-import { loadConfig } from '../src/config.js';
+import { configuredProviders, loadConfig } from '../src/config.js';
+import { VENDORS } from '../src/providers/vendors.js';
 import { ALLOCATION_PATH, STATS_PATH, type AllocationStats, type ProcessStats } from './child.js';
 import type { ReplayCounters } from './replay.js';
 import { meshSubgraphs, PEER_SCENARIOS, type PeerScenario } from './peers/scenarios.js';
@@ -163,10 +164,10 @@ function rssFromProc(pid: number): { rss: number; peak: number } {
 
 // ---------------------------------------------------------------- emulators
 
-// `shared` (the default, as issue #12 measured): one process serves all five vendors, so vendor work takes
+// `shared` (the default, as issue #12 measured): one process serves every vendor, so vendor work takes
 // at most one of the machine's cores. `per-vendor`: one process each, as real vendors do not share a CPU;
 // on 2 cores they then compete with the graph and the pass-through for both.
-const PROVIDERS = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'] as const;
+const PROVIDERS = VENDORS.map((vendor) => vendor.provider);
 const ALL_PORTS_FREE = Object.fromEntries(PROVIDERS.map((provider) => [`EMULATOR_${provider}_PORT`, '0']));
 const emulatorChildren =
   settings.emulators === 'per-vendor'
@@ -179,7 +180,7 @@ for (const line of emulatorChildren.flatMap((child) => child.lines)) {
   if (match) vendorEnv[match[1] as string] = match[2] as string;
 }
 const config = loadConfig(vendorEnv);
-const vendorOrigins = [...new Set(Object.values(config.providers).map((provider) => new URL(provider.baseUrl).origin))];
+const vendorOrigins = [...new Set(configuredProviders(config).map((provider) => new URL(config.providers[provider]!.baseUrl).origin))];
 const vendorHeaders = vendorHeadersByOrigin(config);
 
 async function control(path: string, body?: unknown): Promise<unknown[]> {
@@ -774,7 +775,7 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
     request(url, { headers: vendorHeaders.get(new URL(url).origin) }).then(async (response) => JSON.parse(await response.body.text()) as unknown);
   const vendorP50Ms: Record<string, number> = {};
   for (const [origin, urls] of byOrigin) {
-    const provider = Object.entries(config.providers).find(([, provider]) => new URL(provider.baseUrl).origin === origin)?.[0] ?? origin;
+    const provider = configuredProviders(config).find((candidate) => new URL(config.providers[candidate]!.baseUrl).origin === origin) ?? origin;
     const latencies = await sequentialLatencies(settings.latencySamples, () => Promise.all(urls.map(direct)));
     vendorP50Ms[provider] = Number(percentile(latencies, 0.5).toFixed(1));
   }

@@ -4,6 +4,8 @@
  * graph to fetch what the request needs (a cursor in the middle of a walk, ids of real conversations).
  */
 
+import { VENDORS } from '../src/providers/vendors.js';
+
 export interface GraphQLBody {
   query: string;
   variables?: Record<string, unknown>;
@@ -58,7 +60,10 @@ const NODES = /* GraphQL */ `
   }
 `;
 
-export const BACKWARD_PROVIDERS = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL'] as const;
+/** Vendors that page backward by themselves (a cursor-paged vendor goes back through a scan index, left out here). */
+export const BACKWARD_PROVIDERS = VENDORS.filter((vendor) => vendor.capabilities.backward && vendor.capabilities.pagination.style !== 'cursor').map(
+  (vendor) => vendor.provider,
+);
 
 interface PageData {
   conversations: {

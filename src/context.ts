@@ -4,6 +4,7 @@ import type { CursorCodec } from './connection/cursor.js';
 import type { Provider } from './domain.js';
 import type { LiveService, LiveSubscription } from './live/service.js';
 import type { ProviderAdapter, ProviderSession } from './providers/provider.js';
+import type { VendorModule } from './providers/vendor-module.js';
 import { arrivalOf, createRequestScope, requestIdFrom, type RequestScope } from './request-scope.js';
 
 /** Everything a resolver may use; built fresh for every GraphQL request. */
@@ -12,6 +13,8 @@ export interface GraphContext {
   codec: CursorCodec;
   /** The configured providers, in the graph's fixed order. */
   providers: Provider[];
+  /** The module of a vendor the graph serves (config.vendors): its capabilities decide what needs no call. */
+  vendor(provider: Provider): VendorModule;
   /** Per-request sessions (and so per-request DataLoaders), opened on first use. */
   session(provider: Provider): ProviderSession;
   /** Errors of providers that failed while others answered; appended to the response's `errors`. */
@@ -75,6 +78,7 @@ export function createContext(
     takeUpstreamCall: (provider) => current.takeUpstreamCall(provider),
     remainingMs: () => current.remainingMs(),
   };
+  const modules = new Map(config.vendors.map((vendor) => [vendor.provider, vendor]));
   return {
     scope,
     live: extras.live ?? null,
@@ -93,6 +97,11 @@ export function createContext(
     config,
     codec,
     providers: [...adapters.keys()],
+    vendor(provider) {
+      const module = modules.get(provider);
+      if (!module) throw new Error(`provider ${provider} is not served by this graph`);
+      return module;
+    },
     session(provider) {
       let session = sessions.get(provider);
       if (!session) {

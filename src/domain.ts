@@ -3,15 +3,11 @@
  * vendor JSON into these types; the schema layer only ever sees these.
  */
 
-export const PROVIDERS = [
-  'FLASHBACK',
-  'CHATBASE',
-  'MOVEWORKS_DATA',
-  'SYMBL',
-  'MOVEWORKS_CONVERSATIONS',
-] as const;
-
-export type Provider = (typeof PROVIDERS)[number];
+/**
+ * A vendor's GraphQL `Provider` enum value (its module's `provider`, src/providers/vendor-module.ts). Open: the
+ * graph serves the vendors of its list (src/providers/vendors.ts, or a test's own list).
+ */
+export type Provider = string;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -44,51 +40,11 @@ export interface Message {
   sender: Person | null;
 }
 
-export interface FlashbackDetails {
-  provider: 'FLASHBACK';
-  orgId: string | null;
-  workspaceId: string | null;
-  repoId: string | null;
-  createdBy: string | null;
-  /** Decimal strings: the vendor sends token counts as strings that can exceed 2^53. */
-  tokensIn: string | null;
-  tokensOut: string | null;
+/** Vendor-only fields of a conversation: each vendor defines its own type (its module's `details` serves it). */
+export interface ConversationDetails {
+  readonly provider: Provider;
+  readonly [vendorField: string]: unknown;
 }
-
-export interface ChatbaseDetails {
-  provider: 'CHATBASE';
-  chatbotId: string;
-  source: string | null;
-  customer: string | null;
-}
-
-export interface MoveworksDataDetails {
-  provider: 'MOVEWORKS_DATA';
-  userId: string | null;
-  route: string | null;
-  primaryDomain: string | null;
-}
-
-export interface SymblDetails {
-  provider: 'SYMBL';
-  type: string | null;
-  name: string | null;
-  endTime: Date | null;
-  metadata: JsonObject;
-}
-
-export interface MoveworksConversationsDetails {
-  provider: 'MOVEWORKS_CONVERSATIONS';
-  title: string | null;
-  archived: boolean;
-}
-
-export type ConversationDetails =
-  | FlashbackDetails
-  | ChatbaseDetails
-  | MoveworksDataDetails
-  | SymblDetails
-  | MoveworksConversationsDetails;
 
 export interface Conversation {
   provider: Provider;
@@ -112,21 +68,15 @@ export interface Conversation {
 export interface ConversationFilter {
   createdAt: { from: Date | null; to: Date | null } | null;
   readonly [vendorFilterKey: string]: unknown;
-  flashback: { userId: string | null; workspaceId: string | null; repoId: string | null } | null;
-  chatbase: { chatbotIds: string[] | null; sources: string[] | null } | null;
-  moveworksData: { userIds: string[] | null; routes: string[] | null; primaryDomains: string[] | null } | null;
-  symbl: { types: string[] | null; nameContains: string | null; metadata: Record<string, string> | null } | null;
-  moveworksConversations: { archived: boolean | null } | null;
 }
 
-export const EMPTY_FILTER: ConversationFilter = {
-  createdAt: null,
-  flashback: null,
-  chatbase: null,
-  moveworksData: null,
-  symbl: null,
-  moveworksConversations: null,
-};
+/** No filter at all: no range, no vendor section. */
+export const EMPTY_FILTER: ConversationFilter = { createdAt: null };
+
+/** A conversation's details as its vendor's own type, or null when the conversation is another vendor's. */
+export function detailsOf<Details extends ConversationDetails>(conversation: Conversation, provider: Details['provider']): Details | null {
+  return conversation.details.provider === provider ? (conversation.details as Details) : null;
+}
 
 /** Half-open range check used by every adapter's local refinement. */
 export function createdAtInRange(createdAt: Date, range: ConversationFilter['createdAt']): boolean {

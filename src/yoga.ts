@@ -16,7 +16,7 @@ import { useRequestBodyLimit } from './limits/request-body.js';
 import { createLive, isNotSubscription, useLiveSubscriptions, useSingleConnectionSse, type LiveService } from './live/index.js';
 import { useStrictRequestParams } from './http/request-params.js';
 import type { ProviderAdapter } from './providers/provider.js';
-import { schema } from './schema/index.js';
+import { schemaFor } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
 import { createSharedState, type SharedState } from './shared-state/shared-state.js';
 
@@ -145,11 +145,12 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
   registerSharedStateMetrics(observability.registry, sharedState);
   const adapters =
     options.adapters ?? createAdapters(config, { gate: sharedState.gate, store: sharedState.store, observer: observability.observer });
+  observability.state.configured = [...adapters.keys()];
   const profile = profileOptions(config.operations);
   const codec = createCursorCodec(config.cursorSecret);
   const live = createLive(config, adapters, sharedState, observability);
   const yoga = createYoga<Record<string, unknown>, GraphContext>({
-    schema,
+    schema: schemaFor(config.vendors),
     context: ({ request, req }) =>
       createContext(config, codec, adapters, request, { live, clientAddress: (req as { socket?: { remoteAddress?: string } } | undefined)?.socket?.remoteAddress ?? 'unknown' }),
     maskedErrors: true,

@@ -3,8 +3,8 @@ import type { OrderedStream, Position, StreamChunk, StreamItem } from '../provid
 
 /**
  * The k-way merge of ordered streams. One piece of code serves every mix:
- * all vendors in one connection, Chatbase's chatbots as one stream, and the
- * archived/unarchived scans of Moveworks Conversations.
+ * all vendors in one connection, and a vendor's several lists (one per bot,
+ * or per archived state) as one stream.
  *
  * A merged position is a boundary vector: for each input, where it stands.
  * An edge's cursor records the boundary just before it plus its own input's

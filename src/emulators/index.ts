@@ -1,20 +1,13 @@
 import type { Provider } from '../domain.js';
+import type { VendorModule } from '../providers/vendor-module.js';
+import { VENDORS } from '../providers/vendors.js';
 import type { Emulator } from './framework.js';
-import { startChatbaseEmulator } from './chatbase.js';
-import { startFlashbackEmulator } from './flashback.js';
-import { startMoveworksConversationsEmulator } from './moveworks-conversations.js';
-import { startMoveworksDataEmulator } from './moveworks-data.js';
-import { startSymblEmulator } from './symbl.js';
 import type { EmulatorOptions } from './options.js';
 
-/** Default ports of `npm run emulators`; `npm start` and tests use free ports instead. */
-export const DEFAULT_EMULATOR_PORTS: Record<Provider, number> = {
-  FLASHBACK: 4101,
-  CHATBASE: 4102,
-  MOVEWORKS_DATA: 4103,
-  SYMBL: 4104,
-  MOVEWORKS_CONVERSATIONS: 4105,
-};
+/** Default ports of `npm run emulators` (each module's `emulator.defaultPort`); `npm start` and tests use free ports instead. */
+export function defaultEmulatorPorts(vendors: readonly VendorModule[] = VENDORS): Record<Provider, number> {
+  return Object.fromEntries(vendors.map((vendor) => [vendor.provider, vendor.emulator.defaultPort]));
+}
 
 export interface EmulatorSet {
   emulators: Partial<Record<Provider, Emulator>>;
@@ -27,25 +20,20 @@ export interface EmulatorSetOptions extends Omit<EmulatorOptions, 'port'> {
   ports?: Partial<Record<Provider, number>>;
   /** Per-vendor `size`, overriding `size` for that vendor. */
   sizes?: Partial<Record<Provider, number>>;
-  /** Start only these vendors' emulators (all five by default); `BENCH_EMULATORS=per-vendor` runs each in its own process. */
+  /** Start only these vendors' emulators (every listed vendor's by default); `BENCH_EMULATORS=per-vendor` runs each in its own process. */
   only?: readonly Provider[];
+  /** The vendors whose emulators start (default: the graph's list). */
+  vendors?: readonly VendorModule[];
   /** New conversations per minute per vendor (EMULATOR_LIVE_RATE); 0 (default): the seeded data only. */
   liveRatePerMinute?: number;
 }
 
-/** Starts the emulators of all five vendors on loopback, loaded with seeded demo data. */
+/** Starts the emulator of every listed vendor on loopback, loaded with seeded demo data. */
 export async function startEmulators(options: EmulatorSetOptions = {}): Promise<EmulatorSet> {
-  const { ports = {}, sizes = {}, only, liveRatePerMinute = 0, ...common } = options;
+  const { ports = {}, sizes = {}, only, liveRatePerMinute = 0, vendors = VENDORS, ...common } = options;
   const optionsOf = (provider: Provider): EmulatorOptions => ({ ...common, size: sizes[provider] ?? common.size, port: ports[provider] ?? 0 });
-  const starters: Record<Provider, (options: EmulatorOptions) => Promise<{ emulator: Emulator; env: Record<string, string> }>> = {
-    FLASHBACK: startFlashbackEmulator,
-    CHATBASE: startChatbaseEmulator,
-    MOVEWORKS_DATA: startMoveworksDataEmulator,
-    SYMBL: startSymblEmulator,
-    MOVEWORKS_CONVERSATIONS: startMoveworksConversationsEmulator,
-  };
-  const providers = (Object.keys(starters) as Provider[]).filter((provider) => !only || only.includes(provider));
-  const started = await Promise.all(providers.map(async (provider) => [provider, await starters[provider](optionsOf(provider))] as const));
+  const chosen = vendors.filter((vendor) => !only || only.includes(vendor.provider));
+  const started = await Promise.all(chosen.map(async (vendor) => [vendor.provider, await vendor.emulator.start(optionsOf(vendor.provider))] as const));
   const emulators: Partial<Record<Provider, Emulator>> = {};
   let env: Record<string, string> = {};
   for (const [provider, handle] of started) {
@@ -57,7 +45,7 @@ export async function startEmulators(options: EmulatorSetOptions = {}): Promise<
     emulators,
     env,
     close: async () => {
-      await Promise.all(Object.values(emulators).map((emulator) => emulator.close()));
+      await Promise.all(Object.values(emulators).map((emulator) => emulator?.close()));
     },
   };
 }

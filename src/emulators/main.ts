@@ -1,15 +1,17 @@
-import { DEFAULT_EMULATOR_PORTS, startEmulators } from './index.js';
 import type { Provider } from '../domain.js';
+import { defaultEmulatorPorts, startEmulators } from './index.js';
 import { readLiveRate } from './options.js';
 
-/** `npm run emulators`: the five vendor emulators (or EMULATOR_ONLY's) on fixed ports (EMULATOR_<PROVIDER>_PORT overrides), then KEY=VALUE lines. */
+const DEFAULT_EMULATOR_PORTS = defaultEmulatorPorts();
+
+/** `npm run emulators`: every listed vendor's emulator (or EMULATOR_ONLY's) on fixed ports (EMULATOR_<PROVIDER>_PORT overrides), then KEY=VALUE lines. */
 const ports = Object.fromEntries(
   Object.entries(DEFAULT_EMULATOR_PORTS).map(([provider, port]) => [provider, Number(process.env[`EMULATOR_${provider}_PORT`] ?? port)]),
 ) as Record<Provider, number>;
 const seed = process.env.EMULATOR_SEED ? Number(process.env.EMULATOR_SEED) : undefined;
 const size = process.env.EMULATOR_SIZE ? Number(process.env.EMULATOR_SIZE) : undefined;
 
-// EMULATOR_ONLY=SYMBL,CHATBASE: only those vendors (BENCH_EMULATORS=per-vendor starts one process per vendor).
+// EMULATOR_ONLY=<PROVIDER>,<PROVIDER>: only those vendors (BENCH_EMULATORS=per-vendor starts one process per vendor).
 const only = process.env.EMULATOR_ONLY?.split(',').map((name) => name.trim().toUpperCase());
 const unknown = only?.filter((name) => !(name in DEFAULT_EMULATOR_PORTS));
 if (unknown && unknown.length > 0) {

@@ -2,7 +2,7 @@
 export interface EmulatorOptions {
   /** Seed of the demo data; the same seed and anchor give the same data. */
   seed?: number;
-  /** Number of conversations (per chatbot for Chatbase). */
+  /** Number of conversations (per list, for a vendor with several). */
   size?: number;
   /** The newest data is just before this instant (default: start of the current UTC day). */
   anchor?: Date;

@@ -1,5 +1,5 @@
 /**
- * A small, generic RSQL/FIQL parser for the emulators (Symbl's `filter`
+ * A small, generic RSQL/FIQL parser for the emulators (a vendor's `filter`
  * parameter). It follows the grammar of the reference implementation
  * (jirutka/rsql-parser): comparisons `selector operator arguments`, joined
  * by `;` / ` and ` (AND) and `,` / ` or ` (OR), grouped with parentheses;

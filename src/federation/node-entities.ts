@@ -1,11 +1,11 @@
 import type DataLoader from 'dataloader';
 import type { GraphContext } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { builder } from '../schema/builder.js';
-import { ConversationNode } from '../schema/conversation.js';
+import type { GraphBuilder } from '../schema/builder.js';
+import type { ConversationNodeRef } from '../schema/conversation.js';
 import { decodeNodeId } from '../schema/global-id.js';
-import { MessageRef } from '../schema/message.js';
-import { CreatorRef, MemberRef } from '../schema/person.js';
+import type { MessageRefs } from '../schema/message.js';
+import type { PeopleRefs } from '../schema/person.js';
 
 /**
  * Every Node is a federation entity keyed by its global id, resolved through the same per-request
@@ -22,21 +22,29 @@ function throughNodeLoader<T>(typename: string, loaderOf: (context: GraphContext
   };
 }
 
-const byId = builder.selection<{ id: string }>('id');
+export interface NodeEntityRefs {
+  ConversationNode: ConversationNodeRef;
+  message: MessageRefs;
+  people: PeopleRefs;
+}
 
-builder.asEntity(ConversationNode, {
-  key: byId,
-  resolveReference: throughNodeLoader('Conversation', (context) => ConversationNode.getDataloader(context)),
-});
-builder.asEntity(MessageRef, {
-  key: byId,
-  resolveReference: throughNodeLoader('Message', (context) => MessageRef.getDataloader(context)),
-});
-builder.asEntity(CreatorRef, {
-  key: byId,
-  resolveReference: throughNodeLoader('Creator', (context) => CreatorRef.getDataloader(context)),
-});
-builder.asEntity(MemberRef, {
-  key: byId,
-  resolveReference: throughNodeLoader('Member', (context) => MemberRef.getDataloader(context)),
-});
+export function defineNodeEntities(builder: GraphBuilder, { ConversationNode, message: { MessageRef }, people: { CreatorRef, MemberRef } }: NodeEntityRefs): void {
+  const byId = builder.selection<{ id: string }>('id');
+
+  builder.asEntity(ConversationNode, {
+    key: byId,
+    resolveReference: throughNodeLoader('Conversation', (context) => ConversationNode.getDataloader(context)),
+  });
+  builder.asEntity(MessageRef, {
+    key: byId,
+    resolveReference: throughNodeLoader('Message', (context) => MessageRef.getDataloader(context)),
+  });
+  builder.asEntity(CreatorRef, {
+    key: byId,
+    resolveReference: throughNodeLoader('Creator', (context) => CreatorRef.getDataloader(context)),
+  });
+  builder.asEntity(MemberRef, {
+    key: byId,
+    resolveReference: throughNodeLoader('Member', (context) => MemberRef.getDataloader(context)),
+  });
+}

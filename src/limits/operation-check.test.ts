@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../domain.js';
+import { PROVIDERS } from '../providers/vendors.js';
 import type { VendorSettings } from '../providers/vendor-module.js';
 import { VENDORS } from '../providers/vendors.js';
 import { schema } from '../schema/index.js';

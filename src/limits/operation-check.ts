@@ -55,7 +55,7 @@ export interface OperationEstimate {
 /** The code of every refusal for depth or estimate: a query limit, as graphql-armor's are (README: error codes). */
 export const QUERY_LIMIT_CODE = 'GRAPHQL_VALIDATION_FAILED';
 
-/** Cursors are longer than other strings: a Moveworks Conversations cursor holds a scan state. */
+/** Cursors are longer than other strings: a vendor's position may hold a scan state. */
 const CURSOR_ARGUMENTS = new Set(['after', 'before']);
 const MAX_CURSOR_LENGTH = 4096;
 /** Global ids hold a vendor id (≤ 256 characters) and a little more. */
@@ -164,7 +164,7 @@ export function checkOperation(
         parsePageRequest(args as Parameters<typeof parsePageRequest>[0], limits.maxPageSize);
       }
       const listsConversations = field.name === 'conversations' || field.name === 'conversationAdded';
-      if (names.has('filter') && listsConversations) toDomainFilter(args.filter as ConversationFilterArg | undefined);
+      if (names.has('filter') && listsConversations) toDomainFilter(args.filter as ConversationFilterArg | undefined, limits.vendors);
       if (listsConversations && Array.isArray(args.providers) && args.providers.length === 0) {
         throw refuse('`providers` must not be empty; leave it out for all providers.', { code: ErrorCode.BAD_USER_INPUT, argument: 'providers' });
       }
@@ -242,18 +242,20 @@ export function checkOperation(
         children = multiplicity * count;
       } else if (typeName === 'Conversation' && name === 'messages') {
         const count = (args.first as number | null | undefined) ?? (args.last as number | null | undefined) ?? DEFAULT_PAGE_SIZE;
-        // Symbl and Moveworks Conversations: one request per conversation (pages of 100).
+        // Vendors that list messages per conversation: one request per conversation (pages of 100).
         walk.calls += multiplicity * Math.max(1, Math.ceil(Math.max(0, count) / 100));
         childPage = Math.max(0, count);
       } else if (typeName === 'Conversation' && name === 'members') {
-        // Symbl's `/members` when its list has none inline: one per conversation; others batch or inline.
+        // A vendor's members endpoint when its list has none inline: one per conversation; others batch or inline.
         walk.calls += multiplicity;
         children = multiplicity * 10;
       } else if (typeName === 'Conversation' && name === 'creator') {
-        // Moveworks Data's users query, batched per request (chunked under 4,000 URL characters).
+        // A vendor's directory of people, batched per request (a few chunked calls at most).
         walk.calls += Math.min(multiplicity, 2);
       } else if (typeName === 'ConversationConnection' && name === 'totalCount') {
-        walk.calls += multiplicity * limits.configuredProviders.length;
+        // Each configured vendor that can count counts once.
+        walk.calls +=
+          multiplicity * limits.configuredProviders.filter((provider) => limits.vendors.find((vendor) => vendor.provider === provider)?.capabilities.totalCount).length;
       } else if (name === 'edges') {
         children = multiplicity * page;
       } else if (name === 'node') {

@@ -1,5 +1,5 @@
 import type { CursorCodec } from '../connection/cursor.js';
-import { PROVIDERS, type Conversation, type JsonValue, type Provider } from '../domain.js';
+import type { Conversation, JsonValue, Provider } from '../domain.js';
 import { badUserInput } from '../errors.js';
 import type { ConversationKeyOrder } from './service.js';
 
@@ -12,8 +12,8 @@ export function eventCursor(codec: CursorCodec, binding: string, conversation: C
   return codec.encode(binding, { live: [conversation.createdAt.getTime(), conversation.provider, conversation.providerId] } as JsonValue);
 }
 
-/** The key an event cursor carries; BAD_USER_INPUT (naming `argument`) for any other string. */
-export function readEventCursor(codec: CursorCodec, binding: string, cursor: string, argument: string): ConversationKeyOrder {
+/** The key an event cursor carries (of one of the subscription's `providers`); BAD_USER_INPUT (naming `argument`) for any other string. */
+export function readEventCursor(codec: CursorCodec, binding: string, cursor: string, argument: string, providers: readonly Provider[]): ConversationKeyOrder {
   const payload = codec.decode(binding, cursor, argument) as unknown;
   const key = (payload as { live?: unknown } | null)?.live;
   if (
@@ -21,7 +21,7 @@ export function readEventCursor(codec: CursorCodec, binding: string, cursor: str
     key.length === 3 &&
     typeof key[0] === 'number' &&
     Number.isFinite(key[0]) &&
-    PROVIDERS.includes(key[1] as Provider) &&
+    providers.includes(key[1] as Provider) &&
     typeof key[2] === 'string'
   ) {
     return { createdAtMs: key[0], provider: key[1] as Provider, providerId: key[2] };

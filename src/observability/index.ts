@@ -41,7 +41,7 @@ export interface Observability {
 export function createObservability(config: AppConfig, options: ObservabilityOptions = {}): Observability {
   const configured: Provider[] = configuredProviders(config);
   const logger = createLogger(config.operations, options.logDestination);
-  const state: ServiceState = { draining: false, openCircuits: new Set() };
+  const state: ServiceState = { draining: false, openCircuits: new Set(), configured };
   const metrics = createMetrics(configured, { processMetrics: options.processMetrics });
   const tracing = createTracing(config.operations, options.spanExporter);
   const stateObserver: UpstreamObserver = {
@@ -58,7 +58,7 @@ export function createObservability(config: AppConfig, options: ObservabilityOpt
     registry: metrics.registry,
     observer,
     plugins: {
-      first: [useRequestLog(logger), useReadinessProbe(state, configured) as Plugin<GraphContext>],
+      first: [useRequestLog(logger), useReadinessProbe(state, config.vendors.map((vendor) => vendor.provider)) as Plugin<GraphContext>],
       last: [metrics.plugin() as Plugin<GraphContext>, ...(tracing ? [tracing.plugin()] : [])],
     },
     async close() {

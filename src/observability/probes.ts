@@ -1,11 +1,13 @@
 import type { Plugin } from 'graphql-yoga';
-import { PROVIDERS, type Provider } from '../domain.js';
+import type { Provider } from '../domain.js';
 
 /** What /ready reports; `draining` is set by the server at the start of a stop. */
 export interface ServiceState {
   draining: boolean;
   /** Providers whose circuit breaker is open right now (fed by the upstream observer). */
   openCircuits: Set<Provider>;
+  /** Vendors with an adapter: set by the graph once its adapters exist, so /ready says what really serves. */
+  configured: readonly Provider[];
 }
 
 export interface ReadyBody {
@@ -18,13 +20,13 @@ export interface ReadyBody {
  * graph unready (the other vendors still answer); it is reported so a person can see it. /health (alive)
  * is Yoga's own.
  */
-export function useReadinessProbe(state: ServiceState, configured: readonly Provider[]): Plugin {
+export function useReadinessProbe(state: ServiceState, served: readonly Provider[]): Plugin {
   return {
     onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== '/ready' || (request.method !== 'GET' && request.method !== 'HEAD')) return;
       const providers = {} as ReadyBody['providers'];
-      for (const provider of PROVIDERS) {
-        providers[provider] = configured.includes(provider)
+      for (const provider of served) {
+        providers[provider] = state.configured.includes(provider)
           ? { configured: true, breaker: state.openCircuits.has(provider) ? 'open' : 'closed' }
           : { configured: false };
       }

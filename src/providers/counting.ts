@@ -5,7 +5,7 @@ import { createMemoryStore, type SharedStore } from '../shared-state/store.js';
 import type { OffsetWindow } from './pagination.js';
 
 /**
- * Counting lists whose vendor reports no total (Chatbase, Symbl), by probing
+ * Counting lists whose vendor reports no total, by probing
  * offsets, and caching what such probes (and scans) found in the shared
  * store, so a count (or an index) made on one replica serves the others.
  */

@@ -61,7 +61,7 @@ export interface ConversationKey {
   providerId: string;
   /** Creation instant in ms, when known. */
   createdAtMs: number | null;
-  /** Vendor-specific narrowing hint (Chatbase: the chatbot id). */
+  /** Vendor-specific narrowing hint (e.g. which of the vendor's lists holds it). */
   hint: string | null;
 }
 

@@ -49,11 +49,11 @@ export interface VendorModule<Settings extends VendorSettings = VendorSettings> 
 
 /** How the vendor is named outside the GraphQL enum. */
 export interface VendorNames {
-  /** For people: error messages, logs, docs (`Moveworks Conversations`). */
+  /** For people: error messages, logs, docs, schema descriptions (`Acme Chat`). */
   readonly display: string;
-  /** The vendor's folder under src/providers/ and test/vendors/, and its emulator's file (`moveworks-conversations`). */
+  /** The vendor's folder under src/providers/ and test/vendors/, and its emulator's file (`acme-chat`). */
   readonly folder: string;
-  /** Prefix of its environment variables (`MOVEWORKS_CONVERSATIONS` for `MOVEWORKS_CONVERSATIONS_BASE_URL`). */
+  /** Prefix of its environment variables (`ACME_CHAT` for `ACME_CHAT_BASE_URL`). */
   readonly envPrefix: string;
 }
 
@@ -99,7 +99,7 @@ export interface VendorIdFormats {
 }
 
 export interface VendorIdFormat {
-  /** What the vendor's ids look like, for the error message (`a Symbl conversation id (decimal digits)`). */
+  /** What the vendor's ids look like, for the error message (`an Acme Chat conversation id (decimal digits)`). */
   description: string;
   pattern: RegExp;
 }

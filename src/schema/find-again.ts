@@ -35,7 +35,7 @@ function notIssued(): Error {
 async function each<A extends { provider: ConversationAddress['provider'] }, T>(
   localIds: readonly string[],
   context: GraphContext,
-  parse: (localId: string) => A | null,
+  parse: (localId: string, vendors: GraphContext['config']['vendors']) => A | null,
   find: (address: A) => Promise<T | null>,
 ): Promise<Answer<T>[]> {
   // One batch holds every vendor's ids, so its objects come back together: a vendor hanging on its look-up is cut
@@ -44,7 +44,7 @@ async function each<A extends { provider: ConversationAddress['provider'] }, T>(
   return runWithDeadline(lookupDeadline, () =>
     Promise.all(
       localIds.map(async (localId) => {
-        const address = parse(localId);
+        const address = parse(localId, context.config.vendors);
         if (!address) return notIssued();
         // A provider that is not configured here cannot hold the object.
         if (!context.providers.includes(address.provider)) return null;
@@ -59,6 +59,8 @@ async function each<A extends { provider: ConversationAddress['provider'] }, T>(
 }
 
 function conversationAt(address: ConversationAddress, context: GraphContext): Promise<Conversation | null> {
+  // Found again by its creation instant only: an id without one cannot be found, without a call.
+  if (context.vendor(address.provider).capabilities.lookUp === 'by-created-at' && address.key.createdAtMs === null) return Promise.resolve(null);
   return context.session(address.provider).loadConversation(address.key);
 }
 
@@ -86,8 +88,8 @@ export function findCreators(localIds: readonly string[], context: GraphContext)
 type MemberPlace = Exclude<PersonPlace, { kind: 'creator' }>;
 
 export function findMembers(localIds: readonly string[], context: GraphContext): Promise<Answer<PlacedPerson>[]> {
-  const parse = (localId: string) => {
-    const place = parseMemberLocalId(localId);
+  const parse = (localId: string, vendors: GraphContext['config']['vendors']) => {
+    const place = parseMemberLocalId(localId, vendors);
     return place ? { provider: place.kind === 'member' ? place.conversation.provider : place.message.provider, place } : null;
   };
   return each(localIds, context, parse, async ({ place }: { place: MemberPlace }) => {

@@ -1,5 +1,6 @@
-import { PROVIDERS, type Message, type Person, type Provider } from '../domain.js';
+import type { Message, Person, Provider } from '../domain.js';
 import type { ConversationKey, MessageKey } from '../providers/provider.js';
+import type { VendorModule } from '../providers/vendor-module.js';
 import { vendorConversationIdProblem } from '../providers/vendor-ids.js';
 
 /**
@@ -28,7 +29,7 @@ export type PersonKey = ['id', string] | ['as', string | null, string | null];
 /**
  * Where a person was read: the creator of a conversation, a member of it, or
  * the sender of a message. The same human can appear in several places under
- * several ids: only Moveworks Data has a directory of people, and a vendor's
+ * several ids: few vendors have a directory of people, and a vendor's
  * speaker record and member record need not agree, so a place's data is what
  * that place says.
  */
@@ -64,11 +65,11 @@ function parseJsonArray(localId: string): unknown[] | null {
   }
 }
 
-function parseConversationTuple(parts: readonly unknown[]): ConversationAddress | null {
+function parseConversationTuple(parts: readonly unknown[], vendors: readonly VendorModule[]): ConversationAddress | null {
   const [provider, providerId, createdAtMs, hint] = parts;
-  if (!PROVIDERS.includes(provider as Provider) || typeof providerId !== 'string' || providerId === '') return null;
+  if (!vendors.some((vendor) => vendor.provider === provider) || typeof providerId !== 'string' || providerId === '') return null;
   // The vendor id reaches URL paths and filters: it must look like one of that vendor's ids (BAD_USER_INPUT).
-  if (vendorConversationIdProblem(provider as Provider, providerId) !== null) return null;
+  if (vendorConversationIdProblem(provider as Provider, providerId, vendors) !== null) return null;
   if (createdAtMs !== null && !Number.isSafeInteger(createdAtMs)) return null;
   if (hint !== null && typeof hint !== 'string') return null;
   return {
@@ -82,9 +83,9 @@ export function conversationLocalId(provider: Provider, key: ConversationKey): s
   return JSON.stringify(conversationTuple({ provider, key }));
 }
 
-export function parseConversationLocalId(localId: string): ConversationAddress | null {
+export function parseConversationLocalId(localId: string, vendors: readonly VendorModule[]): ConversationAddress | null {
   const parts = parseJsonArray(localId);
-  return parts && parts.length === 4 ? parseConversationTuple(parts) : null;
+  return parts && parts.length === 4 ? parseConversationTuple(parts, vendors) : null;
 }
 
 /** `Message`: the conversation's tuple and the message's `providerId`. */
@@ -95,10 +96,10 @@ export function messageLocalId(address: MessageAddress): string {
   ]);
 }
 
-export function parseMessageLocalId(localId: string): MessageAddress | null {
+export function parseMessageLocalId(localId: string, vendors: readonly VendorModule[]): MessageAddress | null {
   const parts = parseJsonArray(localId);
   if (!parts || parts.length !== 5) return null;
-  const conversation = parseConversationTuple(parts.slice(0, 4));
+  const conversation = parseConversationTuple(parts.slice(0, 4), vendors);
   const providerId = parts[4];
   if (!conversation || typeof providerId !== 'string' || providerId === '') return null;
   return { provider: conversation.provider, key: { conversation: conversation.key, providerId } };
@@ -137,10 +138,10 @@ export function memberLocalId(place: Exclude<PersonPlace, { kind: 'creator' }>):
   return JSON.stringify([...conversationTuple(conversation), 'sender', place.message.key.providerId]);
 }
 
-export function parseMemberLocalId(localId: string): Exclude<PersonPlace, { kind: 'creator' }> | null {
+export function parseMemberLocalId(localId: string, vendors: readonly VendorModule[]): Exclude<PersonPlace, { kind: 'creator' }> | null {
   const parts = parseJsonArray(localId);
   if (!parts || parts.length !== 6) return null;
-  const conversation = parseConversationTuple(parts.slice(0, 4));
+  const conversation = parseConversationTuple(parts.slice(0, 4), vendors);
   if (!conversation) return null;
   const [, , , , kind, detail] = parts;
   if (kind === 'member' && isPersonKey(detail)) return { kind: 'member', conversation, person: detail };

@@ -1,7 +1,11 @@
-import { PROVIDERS } from '../domain.js';
-import { builder } from './builder.js';
+import type { VendorModule } from '../providers/vendor-module.js';
+import type { GraphBuilder } from './builder.js';
 
-export const ProviderEnum = builder.enumType('Provider', {
-  description: 'A vendor whose conversations the graph serves.',
-  values: PROVIDERS,
-});
+export function defineProviderEnum(builder: GraphBuilder, vendors: readonly VendorModule[]) {
+  return builder.enumType('Provider', {
+    description: 'A vendor whose conversations the graph serves.',
+    values: vendors.map((vendor) => vendor.provider),
+  });
+}
+
+export type ProviderEnumRef = ReturnType<typeof defineProviderEnum>;

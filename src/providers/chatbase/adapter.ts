@@ -2,14 +2,14 @@ import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
-import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
+import { createdAtInRange, detailsOf, type Conversation, type ConversationFilter } from '../../domain.js';
 import { ErrorCode, UpstreamError, isUpstreamError } from '../../errors.js';
 import { countKeptRun, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf, type FetchWindow } from '../counting.js';
 import { createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
 import type { ConversationKey, OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { ChatbaseClient, type ChatbaseConfig } from './client.js';
 import { translateFilter, utcDay, type ChatbaseQuery } from './filter.js';
-import { mapConversation } from './mapper.js';
+import { mapConversation, type ChatbaseDetails } from './mapper.js';
 import { CHATBASE_MAX_PAGE_SIZE, planPages, sliceWindow } from './pages.js';
 
 /**
@@ -183,11 +183,10 @@ function openSession(client: ChatbaseClient, chatbotIds: readonly string[], coun
     },
     loadConversation: (key) => conversationLoader.load(key),
     keyOf(conversation) {
-      const details = conversation.details;
       return {
         providerId: conversation.providerId,
         createdAtMs: conversation.createdAt.getTime(),
-        hint: details.provider === 'CHATBASE' ? details.chatbotId : null,
+        hint: detailsOf<ChatbaseDetails>(conversation, 'CHATBASE')?.chatbotId ?? null,
       };
     },
     creator: async (conversation) => conversation.creator,

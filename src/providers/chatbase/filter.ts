@@ -1,4 +1,27 @@
 import type { ConversationFilter } from '../../domain.js';
+import { filterList } from '../filter-values.js';
+import { defineVendorFilter } from '../vendor-module.js';
+
+export interface ChatbaseFilterSection {
+  chatbotIds: string[] | null;
+  sources: string[] | null;
+}
+
+export const CHATBASE_FILTER = defineVendorFilter({
+  key: 'chatbase',
+  input: {
+    name: 'ChatbaseFilter',
+    description: 'Applies to Chatbase conversations only.',
+    fields: {
+      chatbotIds: { type: 'String', list: true, description: 'A subset of the configured chatbots.' },
+      sources: { type: 'String', list: true, description: 'Any of: API, Chatbase site, Instagram, Messenger, Slack, Unspecified.' },
+    },
+  },
+  parse: (value, argument): ChatbaseFilterSection => ({
+    chatbotIds: filterList(value.chatbotIds, `${argument}.chatbotIds`),
+    sources: filterList(value.sources, `${argument}.sources`),
+  }),
+});
 
 /**
  * Translation of the graph's filter into Chatbase's query parameters. Pure.
@@ -39,7 +62,7 @@ export function utcDay(ms: number): string | null {
 }
 
 export function translateFilter(filter: ConversationFilter, configuredChatbotIds: readonly string[]): ChatbasePlan {
-  const section = filter.chatbase;
+  const section = CHATBASE_FILTER.of(filter);
   const none: ChatbasePlan = { chatbotIds: [], query: {}, refine: null, empty: true };
 
   // Ids that are not configured are skipped: the provider is the configured chatbots, nothing else.

@@ -1,5 +1,13 @@
-import type { Conversation, Message, MessageRole, Person } from '../../domain.js';
+import type { Conversation, ConversationDetails, Message, MessageRole, Person } from '../../domain.js';
 import type { ChatbaseConversationWire } from './client.js';
+
+/** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
+export interface ChatbaseDetails extends ConversationDetails {
+  provider: 'CHATBASE';
+  chatbotId: string;
+  source: string | null;
+  customer: string | null;
+}
 
 /** Chatbase JSON → the graph's model. Pure. */
 
@@ -66,6 +74,6 @@ export function mapConversation(wire: ChatbaseConversationWire, chatbotId: strin
       chatbotId,
       source: wire.source ?? null,
       customer: wire.customer ?? null,
-    },
+    } satisfies ChatbaseDetails,
   };
 }

@@ -1,31 +1,11 @@
-import type { ChatbaseDetails } from '../../domain.js';
-import { filterList } from '../filter-values.js';
-import { defineDetailsType, defineVendor, defineVendorFilter } from '../vendor-module.js';
+import { defineDetailsType, defineVendor } from '../vendor-module.js';
+import type { ChatbaseDetails } from './mapper.js';
+import { CHATBASE_FILTER } from './filter.js';
 import { createChatbaseAdapter } from './adapter.js';
 import { chatbaseHeaders, type ChatbaseConfig } from './client.js';
 import { CHATBASE_CONVERSATION_ID } from './ids.js';
 import { CHATBASE_MAX_PAGE_SIZE } from './pages.js';
 
-export interface ChatbaseFilterSection {
-  chatbotIds: string[] | null;
-  sources: string[] | null;
-}
-
-export const CHATBASE_FILTER = defineVendorFilter({
-  key: 'chatbase',
-  input: {
-    name: 'ChatbaseFilter',
-    description: 'Applies to Chatbase conversations only.',
-    fields: {
-      chatbotIds: { type: 'String', list: true, description: 'A subset of the configured chatbots.' },
-      sources: { type: 'String', list: true, description: 'Any of: API, Chatbase site, Instagram, Messenger, Slack, Unspecified.' },
-    },
-  },
-  parse: (value, argument): ChatbaseFilterSection => ({
-    chatbotIds: filterList(value.chatbotIds, `${argument}.chatbotIds`),
-    sources: filterList(value.sources, `${argument}.sources`),
-  }),
-});
 
 export const chatbaseVendor = defineVendor<'CHATBASE', ChatbaseConfig>({
   provider: 'CHATBASE',

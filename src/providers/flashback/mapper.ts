@@ -1,5 +1,17 @@
-import type { Conversation, Person } from '../../domain.js';
+import type { Conversation, ConversationDetails, Person } from '../../domain.js';
 import type { FlashbackConversationWire } from './client.js';
+
+/** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
+export interface FlashbackDetails extends ConversationDetails {
+  provider: 'FLASHBACK';
+  orgId: string | null;
+  workspaceId: string | null;
+  repoId: string | null;
+  createdBy: string | null;
+  /** Decimal strings: the vendor sends token counts as strings that can exceed 2^53. */
+  tokensIn: string | null;
+  tokensOut: string | null;
+}
 
 export function toConversation(wire: FlashbackConversationWire): Conversation {
   const creator: Person | null = wire.creator
@@ -31,6 +43,6 @@ export function toConversation(wire: FlashbackConversationWire): Conversation {
       createdBy: wire.createdBy ?? null,
       tokensIn: wire.tokensIn ?? null,
       tokensOut: wire.tokensOut ?? null,
-    },
+    } satisfies FlashbackDetails,
   };
 }

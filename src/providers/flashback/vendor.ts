@@ -1,33 +1,10 @@
-import type { FlashbackDetails } from '../../domain.js';
-import { filterText } from '../filter-values.js';
-import { defineDetailsType, defineVendor, defineVendorFilter } from '../vendor-module.js';
+import { defineDetailsType, defineVendor } from '../vendor-module.js';
+import type { FlashbackDetails } from './mapper.js';
+import { FLASHBACK_FILTER } from './filter.js';
 import { createFlashbackAdapter } from './adapter.js';
 import { FLASHBACK_MAX_TAKE, flashbackHeaders, type FlashbackConfig } from './client.js';
 import { FLASHBACK_CONVERSATION_ID } from './ids.js';
 
-export interface FlashbackFilterSection {
-  userId: string | null;
-  workspaceId: string | null;
-  repoId: string | null;
-}
-
-export const FLASHBACK_FILTER = defineVendorFilter({
-  key: 'flashback',
-  input: {
-    name: 'FlashbackFilter',
-    description: 'Applies to Flashback conversations only.',
-    fields: {
-      userId: { type: 'String', description: 'The user who created the conversation.' },
-      workspaceId: { type: 'String' },
-      repoId: { type: 'String' },
-    },
-  },
-  parse: (value): FlashbackFilterSection => ({
-    userId: filterText(value.userId),
-    workspaceId: filterText(value.workspaceId),
-    repoId: filterText(value.repoId),
-  }),
-});
 
 export const flashbackVendor = defineVendor<'FLASHBACK', FlashbackConfig>({
   provider: 'FLASHBACK',

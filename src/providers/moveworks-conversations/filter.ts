@@ -1,4 +1,21 @@
 import type { ConversationFilter } from '../../domain.js';
+import { defineVendorFilter } from '../vendor-module.js';
+
+export interface MoveworksConversationsFilterSection {
+  archived: boolean | null;
+}
+
+export const MOVEWORKS_CONVERSATIONS_FILTER = defineVendorFilter({
+  key: 'moveworksConversations',
+  input: {
+    name: 'MoveworksConversationsFilter',
+    description: 'Applies to Moveworks Conversations API conversations only.',
+    fields: {
+      archived: { type: 'Boolean', description: 'Only archived (true) or only active (false); both when left out.' },
+    },
+  },
+  parse: (value): MoveworksConversationsFilterSection => ({ archived: value.archived ?? null }),
+});
 
 /**
  * The graph's filter in Moveworks Conversations' terms. The list endpoint
@@ -23,7 +40,7 @@ export interface MoveworksScanPlan {
 }
 
 export function planScan(filter: ConversationFilter): MoveworksScanPlan {
-  const archived = filter.moveworksConversations?.archived ?? null;
+  const archived = MOVEWORKS_CONVERSATIONS_FILTER.of(filter)?.archived ?? null;
   const fromMs = filter.createdAt?.from?.getTime() ?? null;
   const toMs = filter.createdAt?.to?.getTime() ?? null;
   return {

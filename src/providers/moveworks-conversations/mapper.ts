@@ -1,5 +1,12 @@
-import type { Conversation, Message, MessageRole } from '../../domain.js';
+import type { Conversation, ConversationDetails, Message, MessageRole } from '../../domain.js';
 import type { MoveworksConversationWire, MoveworksMessageWire } from './client.js';
+
+/** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
+export interface MoveworksConversationsDetails extends ConversationDetails {
+  provider: 'MOVEWORKS_CONVERSATIONS';
+  title: string | null;
+  archived: boolean;
+}
 
 /** The vendor's data has no people: no creator, no members. */
 export function toConversation(wire: MoveworksConversationWire): Conversation {
@@ -13,7 +20,7 @@ export function toConversation(wire: MoveworksConversationWire): Conversation {
     creator: null,
     members: [],
     messages: null,
-    details: { provider: 'MOVEWORKS_CONVERSATIONS', title, archived: wire.archived },
+    details: { provider: 'MOVEWORKS_CONVERSATIONS', title, archived: wire.archived } satisfies MoveworksConversationsDetails,
   };
 }
 

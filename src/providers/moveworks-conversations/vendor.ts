@@ -1,5 +1,6 @@
-import type { MoveworksConversationsDetails } from '../../domain.js';
-import { defineDetailsType, defineVendor, defineVendorFilter } from '../vendor-module.js';
+import { defineDetailsType, defineVendor } from '../vendor-module.js';
+import type { MoveworksConversationsDetails } from './mapper.js';
+import { MOVEWORKS_CONVERSATIONS_FILTER } from './filter.js';
 import { createMoveworksConversationsAdapter } from './adapter.js';
 import {
   DEFAULT_SCAN_LIMIT,
@@ -9,21 +10,6 @@ import {
 } from './client.js';
 import { MOVEWORKS_CONVERSATIONS_CONVERSATION_ID } from './ids.js';
 
-export interface MoveworksConversationsFilterSection {
-  archived: boolean | null;
-}
-
-export const MOVEWORKS_CONVERSATIONS_FILTER = defineVendorFilter({
-  key: 'moveworksConversations',
-  input: {
-    name: 'MoveworksConversationsFilter',
-    description: 'Applies to Moveworks Conversations API conversations only.',
-    fields: {
-      archived: { type: 'Boolean', description: 'Only archived (true) or only active (false); both when left out.' },
-    },
-  },
-  parse: (value): MoveworksConversationsFilterSection => ({ archived: value.archived ?? null }),
-});
 
 export const moveworksConversationsVendor = defineVendor<'MOVEWORKS_CONVERSATIONS', MoveworksConversationsConfig>({
   provider: 'MOVEWORKS_CONVERSATIONS',

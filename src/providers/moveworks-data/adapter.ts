@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
-import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
+import { detailsOf, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient } from '../http.js';
 import { createListStream, createOffsetStream } from '../pagination.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { MoveworksDataClient, moveworksDataHeaders, type MoveworksDataConfig, type Rows, type Table, type WireInteraction } from './client.js';
-import { memberIds, toConversation, toMessage, toPerson } from './mapper.js';
+import { memberIds, toConversation, toMessage, toPerson, type MoveworksDataDetails } from './mapper.js';
 import { renderFilter } from './odata.js';
 import {
   CONVERSATION_FIELDS,
@@ -213,11 +213,11 @@ export function createMoveworksDataAdapter(
         hint: null,
       }),
       creator: async (conversation) => {
-        const userId = conversation.details.provider === 'MOVEWORKS_DATA' ? conversation.details.userId : null;
+        const userId = detailsOf<MoveworksDataDetails>(conversation, 'MOVEWORKS_DATA')?.userId ?? null;
         return userId ? users.load(userId) : null;
       },
       members: async (conversation) => {
-        const creatorId = conversation.details.provider === 'MOVEWORKS_DATA' ? conversation.details.userId : null;
+        const creatorId = detailsOf<MoveworksDataDetails>(conversation, 'MOVEWORKS_DATA')?.userId ?? null;
         const turns = await interactions.load(conversation.providerId);
         const people = await peopleOf(memberIds(creatorId, turns));
         return people.filter((person): person is Person => person !== null);

@@ -1,5 +1,13 @@
-import type { Conversation, Message, MessageRole, Person } from '../../domain.js';
+import type { Conversation, ConversationDetails, Message, MessageRole, Person } from '../../domain.js';
 import type { WireConversation, WireInteraction, WireUser } from './client.js';
+
+/** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
+export interface MoveworksDataDetails extends ConversationDetails {
+  provider: 'MOVEWORKS_DATA';
+  userId: string | null;
+  route: string | null;
+  primaryDomain: string | null;
+}
 
 /** Moveworks Data JSON -> the graph's domain model. Pure. */
 
@@ -21,7 +29,7 @@ export function toConversation(wire: WireConversation): Conversation {
       userId: blankToNull(wire.user_id),
       route: blankToNull(wire.route),
       primaryDomain: blankToNull(wire.primary_domain),
-    },
+    } satisfies MoveworksDataDetails,
   };
 }
 

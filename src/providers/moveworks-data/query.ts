@@ -12,6 +12,32 @@ import {
   type Expression,
   type OrderKey,
 } from './odata.js';
+import { filterList } from '../filter-values.js';
+import { defineVendorFilter } from '../vendor-module.js';
+
+export interface MoveworksDataFilterSection {
+  userIds: string[] | null;
+  routes: string[] | null;
+  primaryDomains: string[] | null;
+}
+
+export const MOVEWORKS_DATA_FILTER = defineVendorFilter({
+  key: 'moveworksData',
+  input: {
+    name: 'MoveworksDataFilter',
+    description: 'Applies to Moveworks Data API conversations only.',
+    fields: {
+      userIds: { type: 'String', list: true },
+      routes: { type: 'String', list: true },
+      primaryDomains: { type: 'String', list: true },
+    },
+  },
+  parse: (value, argument): MoveworksDataFilterSection => ({
+    userIds: filterList(value.userIds, `${argument}.userIds`),
+    routes: filterList(value.routes, `${argument}.routes`),
+    primaryDomains: filterList(value.primaryDomains, `${argument}.primaryDomains`),
+  }),
+});
 
 /**
  * Every upstream request the Moveworks Data adapter makes, as pure functions
@@ -58,7 +84,7 @@ export function conversationScope(filter: ConversationFilter): ConversationScope
   const range = filter.createdAt;
   if (range?.from) parts.push(compare('created_time', 'ge', datetime(range.from)));
   if (range?.to) parts.push(compare('created_time', 'lt', datetime(range.to)));
-  const section = filter.moveworksData;
+  const section = MOVEWORKS_DATA_FILTER.of(filter);
   const lists: [ConversationField, string[] | null | undefined][] = [
     ['user_id', section?.userIds],
     ['route', section?.routes],

@@ -1,33 +1,10 @@
-import type { MoveworksDataDetails } from '../../domain.js';
-import { filterList } from '../filter-values.js';
-import { defineDetailsType, defineVendor, defineVendorFilter } from '../vendor-module.js';
+import { defineDetailsType, defineVendor } from '../vendor-module.js';
+import type { MoveworksDataDetails } from './mapper.js';
+import { MOVEWORKS_DATA_FILTER } from './query.js';
 import { createMoveworksDataAdapter } from './adapter.js';
 import { moveworksDataHeaders, type MoveworksDataConfig } from './client.js';
 import { MOVEWORKS_DATA_CONVERSATION_ID } from './ids.js';
 
-export interface MoveworksDataFilterSection {
-  userIds: string[] | null;
-  routes: string[] | null;
-  primaryDomains: string[] | null;
-}
-
-export const MOVEWORKS_DATA_FILTER = defineVendorFilter({
-  key: 'moveworksData',
-  input: {
-    name: 'MoveworksDataFilter',
-    description: 'Applies to Moveworks Data API conversations only.',
-    fields: {
-      userIds: { type: 'String', list: true },
-      routes: { type: 'String', list: true },
-      primaryDomains: { type: 'String', list: true },
-    },
-  },
-  parse: (value, argument): MoveworksDataFilterSection => ({
-    userIds: filterList(value.userIds, `${argument}.userIds`),
-    routes: filterList(value.routes, `${argument}.routes`),
-    primaryDomains: filterList(value.primaryDomains, `${argument}.primaryDomains`),
-  }),
-});
 
 /** The vendor's server pages (`@odata.nextLink`) by 50. */
 const SERVER_PAGE = 50;

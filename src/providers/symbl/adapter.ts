@@ -9,7 +9,7 @@ import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provide
 import { isPathSegmentId } from '../path-segment.js';
 import { SymblClient, type SymblConfig } from './client.js';
 import { createLimiter, type Limiter } from './concurrency.js';
-import { planSymblQuery, symblListQueries, type SymblListParams } from './filter.js';
+import { SYMBL_FILTER, planSymblQuery, symblListQueries, type SymblListParams } from './filter.js';
 import { toConversation, toMessage, toPerson } from './mapper.js';
 
 /**
@@ -133,7 +133,7 @@ export function createSymblAdapter(
         const countKey = storeKey('count', 'SYMBL', client.credential, {
           params: { ...plan.params },
           // The local-only parts, canonical: what the pushed-down list is refined by.
-          local: refinedLocally ? JSON.parse(JSON.stringify({ filter: filter.symbl, createdAt: filter.createdAt })) as JsonValue : null,
+          local: refinedLocally ? JSON.parse(JSON.stringify({ filter: SYMBL_FILTER.of(filter), createdAt: filter.createdAt })) as JsonValue : null,
         });
         return createOffsetStream<Conversation>({
           reportsTotal: false,

@@ -1,4 +1,5 @@
-import type { Conversation, ConversationFilter, SymblDetails } from '../../domain.js';
+import { detailsOf, type Conversation, type ConversationFilter } from '../../domain.js';
+import type { SymblDetails } from './mapper.js';
 import { splitWindow, type OffsetWindow } from '../pagination.js';
 import { SYMBL_MAX_LIMIT, type SymblListQuery } from './client.js';
 import {
@@ -8,6 +9,39 @@ import {
   selectorName,
   type RsqlComparison,
 } from './rsql.js';
+import { filterList, filterText } from '../filter-values.js';
+import { defineVendorFilter } from '../vendor-module.js';
+
+export interface SymblFilterSection {
+  types: string[] | null;
+  nameContains: string | null;
+  metadata: Record<string, string> | null;
+}
+
+export const SYMBL_FILTER = defineVendorFilter({
+  key: 'symbl',
+  input: {
+    name: 'SymblFilter',
+    description: 'Applies to Symbl conversations only.',
+    fields: {
+      types: { type: 'String', list: true, description: 'Conversation types, e.g. meeting.' },
+      nameContains: { type: 'String', description: 'Case-insensitive substring of the name.' },
+      metadata: {
+        type: { name: 'MetadataEntry', fields: { key: { type: 'String', required: true }, value: { type: 'String', required: true } } },
+        list: true,
+        description: 'Every entry must match exactly.',
+      },
+    },
+  },
+  parse: (value, argument): SymblFilterSection => {
+    const metadata = value.metadata ? Object.fromEntries(value.metadata.map((entry) => [entry.key, entry.value])) : null;
+    return {
+      types: filterList(value.types, `${argument}.types`),
+      nameContains: filterText(value.nameContains),
+      metadata: metadata && Object.keys(metadata).length > 0 ? metadata : null,
+    };
+  },
+});
 
 /**
  * The graph's filter in Symbl's terms.
@@ -56,14 +90,14 @@ interface Constraint {
   test: (conversation: Conversation, details: SymblDetails) => boolean;
 }
 
-function detailsOf(conversation: Conversation): SymblDetails | null {
-  return conversation.details.provider === 'SYMBL' ? conversation.details : null;
+function symblDetailsOf(conversation: Conversation): SymblDetails | null {
+  return detailsOf<SymblDetails>(conversation, 'SYMBL');
 }
 
 export function planSymblQuery(filter: ConversationFilter, nowMs: number): SymblQueryPlan {
   const from = filter.createdAt?.from ?? null;
   const to = filter.createdAt?.to ?? null;
-  const symbl = filter.symbl;
+  const symbl = SYMBL_FILTER.of(filter);
   const types = symbl?.types ? [...new Set(symbl.types)] : null;
   const nameContains = symbl?.nameContains ? symbl.nameContains : null;
   const metadata = Object.entries(symbl?.metadata ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -139,7 +173,7 @@ export function planSymblQuery(filter: ConversationFilter, nowMs: number): Symbl
     constraints.length === 0
       ? null
       : (conversation: Conversation): boolean => {
-          const details = detailsOf(conversation);
+          const details = symblDetailsOf(conversation);
           return details !== null && constraints.every((constraint) => constraint.test(conversation, details));
         };
 

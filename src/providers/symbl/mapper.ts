@@ -1,5 +1,14 @@
-import type { Conversation, JsonObject, Message, Person } from '../../domain.js';
+import type { Conversation, ConversationDetails, JsonObject, Message, Person } from '../../domain.js';
 import type { SymblConversationWire, SymblMemberWire, SymblMessageWire } from './client.js';
+
+/** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
+export interface SymblDetails extends ConversationDetails {
+  provider: 'SYMBL';
+  type: string | null;
+  name: string | null;
+  endTime: Date | null;
+  metadata: JsonObject;
+}
 
 /**
  * Symbl JSON -> domain, pure.
@@ -44,7 +53,7 @@ export function toConversation(wire: SymblConversationWire): Conversation {
       name: wire.name ?? null,
       endTime: wire.endTime ? new Date(wire.endTime) : null,
       metadata: (wire.metadata ?? {}) as JsonObject,
-    },
+    } satisfies SymblDetails,
   };
 }
 

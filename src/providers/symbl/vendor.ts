@@ -1,40 +1,10 @@
-import type { SymblDetails } from '../../domain.js';
-import { filterList, filterText } from '../filter-values.js';
-import { defineDetailsType, defineVendor, defineVendorFilter } from '../vendor-module.js';
+import { defineDetailsType, defineVendor } from '../vendor-module.js';
+import type { SymblDetails } from './mapper.js';
+import { SYMBL_FILTER } from './filter.js';
 import { createSymblAdapter } from './adapter.js';
 import { symblHeaders, type SymblConfig } from './client.js';
 import { SYMBL_CONVERSATION_ID } from './ids.js';
 
-export interface SymblFilterSection {
-  types: string[] | null;
-  nameContains: string | null;
-  metadata: Record<string, string> | null;
-}
-
-export const SYMBL_FILTER = defineVendorFilter({
-  key: 'symbl',
-  input: {
-    name: 'SymblFilter',
-    description: 'Applies to Symbl conversations only.',
-    fields: {
-      types: { type: 'String', list: true, description: 'Conversation types, e.g. meeting.' },
-      nameContains: { type: 'String', description: 'Case-insensitive substring of the name.' },
-      metadata: {
-        type: { name: 'MetadataEntry', fields: { key: { type: 'String', required: true }, value: { type: 'String', required: true } } },
-        list: true,
-        description: 'Every entry must match exactly.',
-      },
-    },
-  },
-  parse: (value, argument): SymblFilterSection => {
-    const metadata = value.metadata ? Object.fromEntries(value.metadata.map((entry) => [entry.key, entry.value])) : null;
-    return {
-      types: filterList(value.types, `${argument}.types`),
-      nameContains: filterText(value.nameContains),
-      metadata: metadata && Object.keys(metadata).length > 0 ? metadata : null,
-    };
-  },
-});
 
 export const symblVendor = defineVendor<'SYMBL', SymblConfig>({
   provider: 'SYMBL',
