@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PROVIDERS, type Provider } from '../src/domain.js';
+import type { Provider } from '../src/domain.js';
+import { PROVIDERS } from '../src/providers/vendors.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from './support/graph.js';
 
 interface Node {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PROVIDERS, type Provider } from '../src/domain.js';
+import type { Provider } from '../src/domain.js';
+import { PROVIDERS, type KnownProvider } from '../src/providers/vendors.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 /**
@@ -91,8 +92,8 @@ afterAll(async () => {
 });
 beforeEach(() => graph.resetEmulators());
 
-function requestsByProvider(): Record<Provider, number> {
-  return Object.fromEntries(PROVIDERS.map((provider) => [provider, graph.emulators.emulators[provider]?.requestLog.length ?? 0])) as Record<Provider, number>;
+function requestsByProvider(): Record<KnownProvider, number> {
+  return Object.fromEntries(PROVIDERS.map((provider) => [provider, graph.emulators.emulators[provider]?.requestLog.length ?? 0])) as Record<KnownProvider, number>;
 }
 
 function upstreamRequestKeys(): string[] {
@@ -133,7 +134,7 @@ describe('stable identity of creators, members and messages', () => {
 });
 
 /** Most upstream requests a refetch of a page's people and messages may cost, per vendor (README, "node/nodes"). */
-const REFETCH_BOUNDS: Record<Provider, (page: PageData) => number> = {
+const REFETCH_BOUNDS: Record<KnownProvider, (page: PageData) => number> = {
   // One `from = to = createdAt` query per distinct instant.
   FLASHBACK: (page) => new Set(page.conversations.edges.map((edge) => edge.node.id)).size,
   // One scan of each chatbot's UTC day (one page of 100 on the demo data).

@@ -40,7 +40,7 @@ export type ChatbaseFilter = {
 export type Conversation = Node & {
   __typename?: 'Conversation';
   createdAt: Scalars['DateTime']['output'];
-  /** Null where the vendor does not say who started the conversation (Moveworks Conversations). */
+  /** Null where the vendor does not say who started the conversation (Symbl.ai, Moveworks Conversations API). */
   creator?: Maybe<Creator>;
   details: ConversationDetails;
   id: Scalars['ID']['output'];

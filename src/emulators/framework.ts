@@ -78,9 +78,9 @@ export interface EmulatorRoute {
 }
 
 export interface EmulatorDefinition {
-  /** Short vendor name used in logs, e.g. `flashback`. */
+  /** Short vendor name used in logs (its folder name). */
   name: string;
-  /** Prefix before the vendor's paths, e.g. `/api/v1` for Chatbase; `''` when none. */
+  /** Prefix before the vendor's paths, e.g. `/api/v1`; `''` when none. */
   basePath: string;
   /** Returns the vendor's own 401/403 response when the request is not authorized, else null. */
   authenticate(request: EmulatorRequest): EmulatorResponse | null;
@@ -106,15 +106,15 @@ export interface LiveConversation {
 export interface LiveData {
   /**
    * Adds a conversation created at `createdAtMs`. `fields` places it where a
-   * vendor has more than one list (Chatbase `chatbotId`, Moveworks
-   * Conversations `archived`); unknown fields are refused (an Error).
+   * vendor has more than one list (a bot's id, an archived state);
+   * unknown fields are refused (an Error).
    */
   add(createdAtMs: number, random: Random, fields: Readonly<Record<string, unknown>>): LiveConversation;
   /** Removes the conversation; false when there is none with this id. */
   remove(id: string): boolean;
   /**
    * Records an update at `atMs` (never before the conversation's creation).
-   * Where the vendor orders by update time (Moveworks Conversations) the
+   * Where the vendor orders by update time the
    * conversation moves to the head of that order; elsewhere only its
    * update field changes.
    */
@@ -263,7 +263,7 @@ export class Emulator {
     return this.live.remove(id);
   }
 
-  /** An update now (or at `at`): Moveworks Conversations moves the conversation to the head of its order. */
+  /** An update now (or at `at`): a vendor ordered by update time moves the conversation to the head of its order. */
   touchConversation(id: string, at: Date = new Date()): boolean {
     return this.live.touch(id, at.getTime());
   }

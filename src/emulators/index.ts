@@ -10,7 +10,8 @@ export function defaultEmulatorPorts(vendors: readonly VendorModule[] = VENDORS)
 }
 
 export interface EmulatorSet {
-  emulators: Partial<Record<Provider, Emulator>>;
+  /** The started emulators by vendor. */
+  emulators: Record<Provider, Emulator>;
   /** The DESIGN.md variables (base URLs and credentials) that point the graph at these emulators. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -34,7 +35,7 @@ export async function startEmulators(options: EmulatorSetOptions = {}): Promise<
   const optionsOf = (provider: Provider): EmulatorOptions => ({ ...common, size: sizes[provider] ?? common.size, port: ports[provider] ?? 0 });
   const chosen = vendors.filter((vendor) => !only || only.includes(vendor.provider));
   const started = await Promise.all(chosen.map(async (vendor) => [vendor.provider, await vendor.emulator.start(optionsOf(vendor.provider))] as const));
-  const emulators: Partial<Record<Provider, Emulator>> = {};
+  const emulators: Record<Provider, Emulator> = {};
   let env: Record<string, string> = {};
   for (const [provider, handle] of started) {
     emulators[provider] = handle.emulator;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { HttpSettings } from '../../src/providers/http-settings.js';
-import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
+import { EMPTY_FILTER, detailsOf, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
+import { CHATBASE_FILTER } from '../../src/providers/chatbase/filter.js';
+import type { ChatbaseDetails } from '../../src/providers/chatbase/mapper.js';
 import { ErrorCode, UpstreamError } from '../../src/errors.js';
 import { startChatbaseEmulator, type ChatbaseEmulator, type ChatbaseWireConversation } from '../../src/emulators/chatbase.js';
 import { DEFAULT_HTTP_SETTINGS } from '../../src/providers/http.js';
@@ -41,11 +43,11 @@ beforeEach(() => {
 
 const keyOf = (chatbotId: string, id: string): string => `${chatbotId}/${id}`;
 const conversationKey = (conversation: Conversation): string =>
-  keyOf(conversation.details.provider === 'CHATBASE' ? conversation.details.chatbotId : '?', conversation.providerId);
+  keyOf(detailsOf<ChatbaseDetails>(conversation, 'CHATBASE')?.chatbotId ?? '?', conversation.providerId);
 
 /** What the graph must show for a filter, computed from the emulator's data (not from the adapter). */
 function expectedKeys(filter: ConversationFilter): string[] {
-  const section = filter.chatbase;
+  const section = CHATBASE_FILTER.of(filter);
   const rows: { key: string; t: number }[] = [];
   for (const chatbotId of chatbase.chatbotIds) {
     if (section?.chatbotIds && !section.chatbotIds.includes(chatbotId)) continue;
@@ -68,7 +70,8 @@ function refinedAway(filter: ConversationFilter, chatbotId: string): number {
   const from = range.from ? Math.floor(range.from.getTime() / DAY_MS) * DAY_MS : -Infinity;
   const to = range.to ? Math.floor((range.to.getTime() - 1) / DAY_MS) * DAY_MS + DAY_MS : Infinity;
   return (chatbase.data[chatbotId] ?? []).filter((wire) => {
-    if (filter.chatbase?.sources && !filter.chatbase.sources.includes(wire.source)) return false;
+    const sources = CHATBASE_FILTER.of(filter)?.sources;
+    if (sources && !sources.includes(wire.source)) return false;
     const t = Date.parse(wire.created_at);
     const widened = t >= from && t < to;
     const exact = (!range.from || t >= range.from.getTime()) && (!range.to || t < range.to.getTime());
@@ -77,7 +80,7 @@ function refinedAway(filter: ConversationFilter, chatbotId: string): number {
 }
 
 function selectedChatbots(filter: ConversationFilter): string[] {
-  const wanted = filter.chatbase?.chatbotIds;
+  const wanted = CHATBASE_FILTER.of(filter)?.chatbotIds;
   return chatbase.chatbotIds.filter((id) => !wanted || wanted.includes(id));
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HttpSettings } from '../../src/providers/http-settings.js';
+import { MOVEWORKS_CONVERSATIONS_FILTER } from '../../src/providers/moveworks-conversations/filter.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../src/errors.js';
 import {
@@ -50,7 +51,7 @@ const requests = (): number => mw.emulator.requestLog.length;
 
 /** The graph's order: createdAt desc; all-states merge puts unarchived first on ties; then id desc. */
 function expected(filter: ConversationFilter): MoveworksWireConversation[] {
-  const archived = filter.moveworksConversations?.archived ?? null;
+  const archived = MOVEWORKS_CONVERSATIONS_FILTER.of(filter)?.archived ?? null;
   const from = filter.createdAt?.from?.getTime() ?? null;
   const to = filter.createdAt?.to?.getTime() ?? null;
   return mw.conversations
@@ -65,7 +66,7 @@ function expected(filter: ConversationFilter): MoveworksWireConversation[] {
 
 /** Upstream pages of one full scan per archived state the filter asks for (limit 100). */
 function scanPages(filter: ConversationFilter): number {
-  const archived = filter.moveworksConversations?.archived ?? null;
+  const archived = MOVEWORKS_CONVERSATIONS_FILTER.of(filter)?.archived ?? null;
   const states = archived === null ? [false, true] : [archived];
   return states.reduce((sum, state) => sum + Math.max(1, Math.ceil(mw.conversations.filter((c) => c.archived === state).length / 100)), 0);
 }
@@ -243,7 +244,7 @@ describe('conversations, backward and counts (scan index)', () => {
 
   /** Upstream pages of the scans an index needs: per state, until updated_at falls below `from`. */
   function indexScanPages(filter: ConversationFilter): number {
-    const archived = filter.moveworksConversations?.archived ?? null;
+    const archived = MOVEWORKS_CONVERSATIONS_FILTER.of(filter)?.archived ?? null;
     const from = filter.createdAt?.from?.getTime() ?? null;
     const states = archived === null ? [false, true] : [archived];
     let pages = 0;

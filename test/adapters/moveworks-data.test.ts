@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { HttpSettings } from '../../src/providers/http-settings.js';
+import { MOVEWORKS_DATA_FILTER } from '../../src/providers/moveworks-data/query.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../src/errors.js';
 import { DEFAULT_HTTP_SETTINGS } from '../../src/providers/http.js';
@@ -49,7 +50,7 @@ const oldestFirst = (a: MoveworksDataWireInteraction, b: MoveworksDataWireIntera
   a.created_time === b.created_time ? (a.id < b.id ? -1 : 1) : a.created_time < b.created_time ? -1 : 1;
 
 function expectedIds(filter: ConversationFilter): string[] {
-  const section = filter.moveworksData;
+  const section = MOVEWORKS_DATA_FILTER.of(filter);
   return mw.conversations
     .filter((c) => {
       const t = Date.parse(c.created_time);

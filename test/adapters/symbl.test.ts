@@ -2,6 +2,7 @@ import { END_PROBE_BLOCK } from '../../src/providers/pagination.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { HttpSettings } from '../../src/providers/http-settings.js';
+import { SYMBL_FILTER } from '../../src/providers/symbl/filter.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../src/errors.js';
 import { startSymblEmulator, type SymblEmulator, type SymblWireConversation } from '../../src/emulators/symbl.js';
@@ -46,9 +47,9 @@ const countOf = (endpoint: string): number => symbl.emulator.counters()[endpoint
 function expectedIds(filter: ConversationFilter): string[] {
   const from = filter.createdAt?.from?.getTime() ?? Number.NEGATIVE_INFINITY;
   const to = filter.createdAt?.to?.getTime() ?? Number.POSITIVE_INFINITY;
-  const types = filter.symbl?.types ?? null;
-  const needle = filter.symbl?.nameContains?.toLowerCase() ?? null;
-  const metadata = Object.entries(filter.symbl?.metadata ?? {});
+  const types = SYMBL_FILTER.of(filter)?.types ?? null;
+  const needle = SYMBL_FILTER.of(filter)?.nameContains?.toLowerCase() ?? null;
+  const metadata = Object.entries(SYMBL_FILTER.of(filter)?.metadata ?? {});
   return symbl.data
     .filter((c) => {
       const start = Date.parse(c.startTime);

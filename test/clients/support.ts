@@ -1,6 +1,7 @@
 import { getNamedType, introspectionFromSchema, isAbstractType, type IntrospectionQuery } from 'graphql';
 import { schema } from '../../src/schema/index.js';
 import type { Provider } from '../../src/domain.js';
+import { VENDORS } from '../../src/providers/vendors.js';
 
 /** What the frontend clients under test/clients ask for: one conversations page, with people and vendor details. */
 export const INBOX = /* GraphQL */ `
@@ -36,8 +37,8 @@ export interface InboxPage {
   };
 }
 
-/** Every vendor pages backward now (Moveworks Conversations from its scan index). */
-export const BACKWARD_PROVIDERS: Provider[] = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'];
+/** The vendors that page backward (a cursor-paged vendor from its scan index): today every listed vendor. */
+export const BACKWARD_PROVIDERS: Provider[] = VENDORS.filter((vendor) => vendor.capabilities.backward).map((vendor) => vendor.provider);
 
 /** The ids of a whole forward walk done by hand over HTTP: the sequence a client cache must end up holding. */
 export async function plainWalk(url: string, variables: { providers?: Provider[]; first: number }): Promise<string[]> {

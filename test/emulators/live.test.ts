@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import type { Provider } from '../../src/domain.js';
 import { startEmulators, type EmulatorSet } from '../../src/emulators/index.js';
+import { VENDORS, type KnownProvider } from '../../src/providers/vendors.js';
 import { readLiveRate } from '../../src/emulators/options.js';
 
 /** The control endpoints that make the emulators' inboxes live, over HTTP as a test or a person uses them. */
 
 let set: EmulatorSet;
-const PROVIDERS: Provider[] = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'];
+const PROVIDERS = VENDORS.map((vendor) => vendor.provider as KnownProvider);
 
 beforeAll(async () => {
   set = await startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), size: 30 });
@@ -36,7 +37,7 @@ const env = () => set.env;
 const bearer = (name: string) => ({ authorization: `Bearer ${env()[name]}` });
 
 /** The newest conversation's id as the vendor lists it (its own order, newest first where it can say so). */
-const headOf: Record<Provider, () => Promise<string>> = {
+const headOf: Record<KnownProvider, () => Promise<string>> = {
   FLASHBACK: async () => ((await vendorGet('FLASHBACK', '/conversation?take=1', bearer('FLASHBACK_TOKEN'))) as { conversations: { id: string }[] }).conversations[0]!.id,
   CHATBASE: async () =>
     ((await vendorGet('CHATBASE', '/get-conversations?chatbotId=support-bot&size=1', bearer('CHATBASE_API_KEY'))) as { data: { id: string }[] }).data[0]!.id,

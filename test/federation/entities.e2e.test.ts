@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PROVIDERS, type Provider } from '../../src/domain.js';
+import type { Provider } from '../../src/domain.js';
+import { PROVIDERS, type KnownProvider } from '../../src/providers/vendors.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../support/graph.js';
 
 const ENTITIES = /* GraphQL */ `
@@ -42,13 +43,13 @@ beforeEach(() => graph.resetEmulators());
 
 const representationsOf = (entities: readonly Entity[]) => entities.map((entity) => ({ __typename: 'Conversation', id: entity.id }));
 
-function requestsByVendor(): Record<Provider, string[]> {
+function requestsByVendor(): Record<KnownProvider, string[]> {
   return Object.fromEntries(
     PROVIDERS.map((provider) => [
       provider,
       (graph.emulators.emulators[provider]?.requestLog ?? []).map((entry) => `${entry.method} ${entry.path}?${decodeURIComponent(entry.search.replace(/\+/g, " "))}`),
     ]),
-  ) as Record<Provider, string[]>;
+  ) as Record<KnownProvider, string[]>;
 }
 
 /** What a conversation's global id says about it (provider, vendor id, creation instant, chatbot). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/domain.js';
+import { PROVIDERS } from '../../src/providers/vendors.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../support/graph.js';
 
 /**
@@ -117,7 +118,7 @@ describe('a local filter that matches nothing does not stall the merged list (Sy
     const names = ['no-such-name-zzzz', 'no-such-name-zzzz', 'a', 'sync', 'review', 'Ω'];
     const newest = Date.parse((everything[0] as Node).createdAt);
     const oldest = Date.parse((everything[everything.length - 1] as Node).createdAt);
-    const others: Provider[] = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'MOVEWORKS_CONVERSATIONS'];
+    const others: Provider[] = PROVIDERS.filter((provider) => provider !== 'SYMBL');
     await fc.assert(
       fc.asyncProperty(
         fc.record({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS, type Provider } from '../../src/domain.js';
+import type { Provider } from '../../src/domain.js';
+import { PROVIDERS, type KnownProvider } from '../../src/providers/vendors.js';
 import { vendorConversationIdProblem } from '../../src/providers/vendor-ids.js';
 import { startTestGraph, type TestGraph } from '../support/graph.js';
 
@@ -15,7 +16,7 @@ const globalId = (typename: string, local: unknown[]): string =>
 
 const HOSTILE = ['', '.', '..', '../..', 'a/b', '/', 'a\\b', '..\\..', 'x\u0000y', 'x\ny', 'x'.repeat(300)];
 /** Well-formed segments that are still not ids of that vendor. */
-const FOREIGN: Record<Provider, string[]> = {
+const FOREIGN: Record<KnownProvider, string[]> = {
   FLASHBACK: ['a b', 'a?b=1', '%2e%2e'],
   CHATBASE: ['a b', 'a#b', '%2F'],
   MOVEWORKS_DATA: ["a') or (1 eq 1", 'a,b', '.hidden'],

@@ -5,12 +5,13 @@ import { request } from 'undici';
 import { configuredProviders, loadConfig } from '../../src/config.js';
 import type { Provider } from '../../src/domain.js';
 import type { RequestLogEntry } from '../../src/emulators/framework.js';
+import { VENDORS } from '../../src/providers/vendors.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const PROVIDERS: Provider[] = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'];
+const PROVIDERS: Provider[] = VENDORS.map((vendor) => vendor.provider);
 
 /**
- * The five emulators in a process of their own (`npm run emulators` on free ports), so the instants they log
+ * Every listed vendor's emulator in a process of their own (`npm run emulators` on free ports), so the instants they log
  * are not delayed by the test's own work: what rate-limit tests measure is when requests reached the vendor.
  */
 export interface EmulatorProcess {
@@ -44,7 +45,7 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   }
   if (!complete()) throw new Error('the emulator process stopped before printing its variables');
   child.stdout!.resume();
-  const origin = (provider: Provider): string => new URL(env[`${provider}_BASE_URL`]!).origin;
+  const origin = (provider: Provider): string => new URL(loadConfig(env).providers[provider]!.baseUrl).origin;
   return {
     env,
     async log(provider) {

@@ -5,6 +5,8 @@ import { loadConfig, type AppConfig } from '../../src/config.js';
 import type { Provider } from '../../src/domain.js';
 import { startEmulators, type EmulatorSet, type EmulatorSetOptions } from '../../src/emulators/index.js';
 import { createObservability, type ObservabilityOptions } from '../../src/observability/index.js';
+import type { VendorModule } from '../../src/providers/vendor-module.js';
+import { VENDORS } from '../../src/providers/vendors.js';
 import { createGraph, type Graph } from '../../src/yoga.js';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
@@ -49,18 +51,26 @@ export const TEST_HTTP_ENV = {
 
 /** The emulators (seeded, fixed anchor) and the graph over real HTTP on loopback. */
 export async function startTestGraph(
-  options: { only?: Provider[]; env?: Record<string, string>; emulators?: EmulatorSetOptions; observability?: ObservabilityOptions } = {},
+  options: {
+    only?: Provider[];
+    env?: Record<string, string>;
+    emulators?: EmulatorSetOptions;
+    observability?: ObservabilityOptions;
+    /** The vendor list the graph serves (default: the graph's own, src/providers/vendors.ts). */
+    vendors?: readonly VendorModule[];
+  } = {},
 ): Promise<TestGraph> {
-  const emulators = await startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), ...options.emulators });
+  const vendors = options.vendors ?? VENDORS;
+  const emulators = await startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), vendors, ...options.emulators });
   // Tests that read log lines pass their own destination; the rest keep the output quiet.
   const env: Record<string, string> = { LOG_LEVEL: 'silent', ...TEST_HTTP_ENV, ...options.env };
   for (const [key, value] of Object.entries(emulators.env)) env[key] = value;
   if (options.only) {
-    for (const provider of ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'] as const) {
-      if (!options.only.includes(provider)) delete env[`${provider}_BASE_URL`];
+    for (const vendor of vendors) {
+      if (!options.only.includes(vendor.provider)) delete env[`${vendor.names.envPrefix}_BASE_URL`];
     }
   }
-  const config = loadConfig(env);
+  const config = loadConfig(env, vendors);
   const graph = createGraph(config, { observability: createObservability(config, { processMetrics: false, ...options.observability }) });
   const server: Server = createServer(graph.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

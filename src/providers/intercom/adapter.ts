@@ -4,7 +4,7 @@ import type { Conversation, ConversationFilter, Message, Person } from '../../do
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { createOffsetStream } from '../pagination.js';
 import type { MessageStream, OrderedStream, Position, ProviderAdapter, ProviderSession, StreamChunk, StreamItem } from '../provider.js';
-import { createLimiter } from '../symbl/concurrency.js';
+import { createLimiter } from '../concurrency.js';
 import {
   INTERCOM_CONTACTS_PER_SEARCH,
   INTERCOM_MAX_PER_PAGE,

@@ -8,7 +8,7 @@ import { END_PROBE_BLOCK, createListStream, createOffsetStream, type OffsetWindo
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { isPathSegmentId } from '../path-segment.js';
 import { SymblClient, type SymblConfig } from './client.js';
-import { createLimiter, type Limiter } from './concurrency.js';
+import { createLimiter, type Limiter } from '../concurrency.js';
 import { SYMBL_FILTER, planSymblQuery, symblListQueries, type SymblListParams } from './filter.js';
 import { toConversation, toMessage, toPerson } from './mapper.js';
 
