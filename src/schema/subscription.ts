@@ -92,6 +92,7 @@ export function defineSubscription(builder: GraphBuilder, { vendors, ProviderEnu
         const resumeAfter = resumeFrom ? readEventCursor(context.codec, binding, resumeFrom, argument, providers) : null;
         const subscription = await live.subscribe({ providers, filter, resumeAfter, clientAddress: context.clientAddress });
         context.liveEvents = { binding, subscription, lastCursor: null };
+        subscription.onTake = () => context.renewForEvent();
         return subscription;
       },
       resolve: (event: LiveEvent, _args, context) => {

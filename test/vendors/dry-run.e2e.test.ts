@@ -134,7 +134,7 @@ describe('a sixth vendor from a test fixture, registered as one list entry', () 
   it('is in /ready, its rate limit is read, and its upstream calls are estimated from its pagination', async () => {
     const ready = await request(graph.url.replace('/graphql', '/ready'));
     expect(((await ready.body.json()) as { providers: Record<string, unknown> }).providers.ACME_CHAT).toEqual({ configured: true, breaker: 'closed' });
-    expect(graph.config.vendorSettings.ACME_CHAT).toEqual({ rateLimitPerSecond: null });
+    expect(graph.config.vendorSettings.ACME_CHAT).toEqual({ rateLimitPerSecond: null, livePollIntervalMs: null });
     // Its own pagination (offset, pages of 50) prices a page before it runs: 2 calls for 100, one more to find the end.
     const limits = { ...graph.config.limits, maxPageSize: 100, configuredProviders: configuredProviders(graph.config), vendors: SIX, providerSettings: graph.config.providers };
     const estimate = (document: string) => checkOperation(schemaFor(SIX), parse(document), null, {}, limits).estimate.upstreamCalls;
