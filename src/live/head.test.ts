@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS, type Conversation } from '../domain.js';
+import type { Conversation } from '../domain.js';
+import { PROVIDERS } from '../providers/vendors.js';
 
 const PROVIDER = PROVIDERS[0];
 import { advanceHead, EMPTY_HEAD, needsMore, type HeadState } from './head.js';
