@@ -8,7 +8,6 @@ import { ErrorCode, badUserInput, isUpstreamError, unsupportedPagination } from 
 import type { VendorModule } from '../providers/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 import { conversationsCost } from './costs.js';
-import { conversationsCost } from './costs.js';
 import type { ConversationNodeRef } from './conversation.js';
 import { toDomainFilter, type FilterInputRef } from './filter.js';
 import type { ProviderEnumRef } from './provider.js';
