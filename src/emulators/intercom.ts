@@ -308,7 +308,7 @@ export function compareNumericIds(a: string, b: string): number {
  * whole seconds, with ties (one second holds 7 conversations, more hold 2–3);
  * about three quarters with Fin, a third of those handed to a teammate; a few
  * without contacts or with a contact merged away; one conversation with 620 parts
- * (over the 500 cap); HTML bodies with entities, quotes, backslashes and non-ASCII.
+ * (over the 500 cap), one with no message at all (an empty source, events only); HTML bodies with entities, quotes, backslashes and non-ASCII.
  */
 export function intercomDemoData(options: EmulatorOptions = {}): IntercomDemoData {
   const random = createRandom(options.seed ?? 23);
@@ -421,7 +421,9 @@ export function intercomDemoData(options: EmulatorOptions = {}): IntercomDemoDat
       });
     };
     const big = index === Math.min(size - 1, 12);
-    const turns = big ? 300 : random.int(0, 4);
+    // One conversation holds no message at all: an empty source (an attachment-only start) and events only.
+    const silent = index === Math.min(size - 1, 17);
+    const turns = big ? 300 : silent ? 0 : random.int(0, 4);
     for (let t = 0; t < turns; t += 1) {
       if (withFin && !(handedOver && t > 1)) {
         part(random.chance(0.15) ? 'quick_reply' : 'comment', fin, html(random.pick(FIN_ANSWERS)));
@@ -482,7 +484,8 @@ export function intercomDemoData(options: EmulatorOptions = {}): IntercomDemoDat
     if (random.chance(0.1)) customAttributes.Notes = 'He said "hi" \\ Ünïcödé';
     const tags = TAGS.filter(() => random.chance(0.2)).map((tag) => ({ ...tag, applied_at: createdAt + 60 }));
     const teammates = handedOver || !withFin ? [{ type: 'admin' as const, id: admin.id }] : [];
-    if (!withFin && parts.length === 0) part('comment', adminAuthor, html(random.pick(ADMIN_LINES)));
+    if (!withFin && parts.length === 0 && !silent) part('comment', adminAuthor, html(random.pick(ADMIN_LINES)));
+    if (silent) part('assignment', adminAuthor, null, { assigned_to: { type: 'admin', id: admin.id } });
     const conversation: IntercomWireConversation = {
       type: 'conversation',
       id,
@@ -507,7 +510,7 @@ export function intercomDemoData(options: EmulatorOptions = {}): IntercomDemoDat
         id: String(400_000_000 + index),
         delivered_as: finStarted ? 'automated' : 'customer_initiated',
         subject: '',
-        body: html(topic),
+        body: silent ? '' : html(topic),
         author: sourceAuthor,
         attachments: [],
         url: random.chance(0.3) ? 'https://www.example.com/help?q="vpn"&lang=en' : null,

@@ -9,7 +9,7 @@ import { INTERCOM_PROVIDER } from './ids.js';
  *   a teammate (`admin`) or Fin (`bot`, role `AI_AGENT`).
  * - members: the contacts (resolved by the adapter's contact search) and the teammates (`teammates.admins`,
  *   else `teammates.teammates`, resolved through `/admins`).
- * - messages: `source` first, then the parts that are messages (MESSAGE_PART_TYPES; not notes, assignments
+ * - messages: `source` first (unless it has no text), then the parts that are messages (MESSAGE_PART_TYPES; not notes, assignments
  *   or state events), oldest first. Intercom returns only the 500 newest parts: `truncated` says when more exist.
  */
 
@@ -206,7 +206,8 @@ export interface IntercomMessages {
 
 export function toMessages(wire: IntercomFullConversationWire): IntercomMessages {
   const list: Message[] = [];
-  if (wire.source) {
+  // A source without text (an attachment-only or empty start) is no message.
+  if (wire.source && plainText(wire.source.body).trim().length > 0) {
     const sourceId = wire.source.id === null || wire.source.id === undefined ? `${wire.id}:source` : String(wire.source.id);
     list.push(message(wire.id, sourceId, wire.source.author, plainText(wire.source.body), wire.created_at));
   }

@@ -338,6 +338,14 @@ describe('Intercom adapter: messages, people, look-ups', () => {
     expect(intercom.emulator.requestLog.find((entry) => entry.endpoint === 'getConversation')?.search).toBe('display_as=plaintext');
   });
 
+  it('a conversation with an empty source and only events has no messages', async () => {
+    const session = adapter({ aiOnly: false }).openSession();
+    const record = intercom.records().find((r) => r.conversation.source.body === '')!;
+    expect(record).toBeDefined();
+    const conversation = (await session.loadConversation({ providerId: record.conversation.id, createdAtMs: null, hint: null })) as Conversation;
+    expect(await session.messages(conversation)!.count()).toBe(0);
+  });
+
   it('a conversation over the 500-part cap says its messages are truncated', async () => {
     const session = adapter({ aiOnly: false }).openSession();
     const record = intercom.records().find((r) => r.parts.length > 500)!;
