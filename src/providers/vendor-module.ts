@@ -227,10 +227,37 @@ export function defineVendorFilter<const S extends InputObjectSpec, Section>(spe
 }
 
 type OutputFieldFor<Details, T extends GraphScalar> =
-  | { readonly type: T; readonly nullable?: false; readonly description?: string; resolve(details: Details): ScalarValues[T] }
-  | { readonly type: T; readonly nullable: true; readonly description?: string; resolve(details: Details): ScalarValues[T] | null };
+  | { readonly type: T; readonly list?: false; readonly nullable?: false; readonly description?: string; resolve(details: Details): ScalarValues[T] }
+  | { readonly type: T; readonly list?: false; readonly nullable: true; readonly description?: string; resolve(details: Details): ScalarValues[T] | null }
+  /** A list of the scalar: `[T!]!`, or `[T!]` when nullable. */
+  | { readonly type: T; readonly list: true; readonly nullable?: boolean; readonly description?: string; resolve(details: Details): readonly ScalarValues[T][] | null };
 
-export type OutputFieldSpec<Details> = { [T in GraphScalar]: OutputFieldFor<Details, T> }[GraphScalar];
+/**
+ * An object type nested in a vendor's details (a vendor's `aiAgent { … }`): its own name (unique in the schema)
+ * and fields, each resolving from the value its parent field resolved.
+ */
+export interface DetailsObjectSpec<Value> {
+  readonly name: string;
+  readonly description?: string;
+  readonly fields: { readonly [field: string]: OutputFieldSpec<Value> };
+}
+
+/** A field of a nested object type (or a list of them), resolving to that type's value. */
+interface ObjectFieldFor<Details> {
+  // The nested value's type is its spec's concern: the schema hands the resolved value to the nested fields as it is.
+  readonly type: DetailsObjectSpec<never>;
+  readonly list?: boolean;
+  readonly nullable?: boolean;
+  readonly description?: string;
+  resolve(details: Details): unknown;
+}
+
+export type OutputFieldSpec<Details> = { [T in GraphScalar]: OutputFieldFor<Details, T> }[GraphScalar] | ObjectFieldFor<Details>;
+
+/** A nested object type for a module's `details`: each field resolves from `Value`. */
+export function defineDetailsObject<Value>(spec: { name: string; description?: string; fields: { readonly [field: string]: OutputFieldSpec<Value> } }): DetailsObjectSpec<never> {
+  return spec as unknown as DetailsObjectSpec<never>;
+}
 
 /** The vendor's member of the `ConversationDetails` union: an object type over its `Conversation.details`. */
 export interface VendorDetailsType {

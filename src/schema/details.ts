@@ -1,23 +1,49 @@
 import type { ConversationDetails } from '../domain.js';
-import type { VendorModule } from '../providers/vendor-module.js';
+import type { DetailsObjectSpec, OutputFieldSpec, VendorModule } from '../providers/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
+
+type FieldSpecs = { readonly [field: string]: OutputFieldSpec<never> };
+
+/** The GraphQL fields of a details spec: scalars, lists of them, and nested object types (each built once, by name). */
+function fieldsOf(builder: GraphBuilder, specs: FieldSpecs, objects: Map<string, unknown>) {
+  // The specs pair each type with a resolver of its values (OutputFieldSpec); Pothos cannot see that through the map.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (t: any) =>
+    Object.fromEntries(
+      Object.entries(specs).map(([field, spec]) => {
+        const base = typeof spec.type === 'string' ? spec.type : objectOf(builder, spec.type, objects);
+        return [
+          field,
+          t.field({
+            type: spec.list === true ? [base] : base,
+            nullable: spec.nullable ?? false,
+            description: spec.description,
+            resolve: (value: never) => (spec.resolve as (value: never) => unknown)(value),
+          }),
+        ];
+      }),
+    );
+}
+
+function objectOf(builder: GraphBuilder, spec: DetailsObjectSpec<never>, objects: Map<string, unknown>): unknown {
+  const known = objects.get(spec.name);
+  if (known) return known;
+  const ref = builder.objectRef<object>(spec.name);
+  objects.set(spec.name, ref);
+  ref.implement({ description: spec.description, fields: fieldsOf(builder, spec.fields as FieldSpecs, objects) });
+  return ref;
+}
 
 /** `ConversationDetails`: one object type per vendor, built from its module's `details`. */
 export function defineDetails(builder: GraphBuilder, vendors: readonly VendorModule[]) {
+  const objects = new Map<string, unknown>();
   const typeByProvider = new Map(
     vendors.map((vendor) => {
       const { name, description, fields } = vendor.details;
       const ref = builder.objectRef<ConversationDetails>(name).implement({
         description,
         isTypeOf: (details) => (details as ConversationDetails).provider === vendor.provider,
-        fields: (t) =>
-          Object.fromEntries(
-            Object.entries(fields).map(([field, spec]) => [
-              field,
-              // The spec pairs each scalar with a resolver of its type (OutputFieldSpec); Pothos cannot see that through the map.
-              t.field({ type: spec.type as 'String', nullable: spec.nullable ?? false, description: spec.description, resolve: (details) => spec.resolve(details) as string }),
-            ]),
-          ),
+        fields: fieldsOf(builder, fields as FieldSpecs, objects),
       });
       return [vendor.provider, ref] as const;
     }),

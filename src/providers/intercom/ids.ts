@@ -1,7 +1,6 @@
-import type { Provider } from '../../domain.js';
 import type { VendorIdFormat } from '../vendor-module.js';
 
-export const INTERCOM_PROVIDER = 'INTERCOM' as Provider;
+export const INTERCOM_PROVIDER = 'INTERCOM';
 
 /** Intercom conversation ids are decimal digits (`123456789`); they go into `/conversations/{id}`. */
 export const INTERCOM_CONVERSATION_ID: VendorIdFormat = {

@@ -1,4 +1,4 @@
-import type { Conversation, JsonObject, Message, MessageRole, Person } from '../../domain.js';
+import type { Conversation, ConversationDetails, JsonObject, Message, MessageRole, Person } from '../../domain.js';
 import type { IntercomAdminWire, IntercomAuthorWire, IntercomContactWire, IntercomConversationWire, IntercomFullConversationWire, IntercomPartWire } from './client.js';
 import { INTERCOM_PROVIDER } from './ids.js';
 
@@ -24,7 +24,7 @@ export interface IntercomAiAgentDetails {
   contentSources: Array<{ contentType: string | null; title: string | null; url: string | null; locale: string | null }>;
 }
 
-export interface IntercomDetails {
+export interface IntercomDetails extends ConversationDetails {
   provider: 'INTERCOM';
   state: string | null;
   open: boolean | null;
@@ -58,7 +58,7 @@ function integer(value: number | string | null | undefined): number | null {
 const ids = (list: ReadonlyArray<{ id: string | number }> | null | undefined): string[] => (list ?? []).map((entry) => String(entry.id));
 
 export function detailsOf(conversation: Conversation): IntercomDetails {
-  return conversation.details as unknown as IntercomDetails;
+  return conversation.details as IntercomDetails;
 }
 
 /** Whether an author is Fin (or another AI agent): the 2.14 flag, else the `bot` type older versions send. */
@@ -153,7 +153,7 @@ export function toConversation(wire: IntercomConversationWire): Conversation {
     // People are ids here: the adapter resolves them (contact search, /admins).
     members: null,
     messages: null,
-    details: details as unknown as Conversation['details'],
+    details,
   };
 }
 
