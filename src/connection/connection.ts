@@ -1,4 +1,5 @@
 import type { JsonValue } from '../domain.js';
+import type { SortKey } from '../providers/provider.js';
 import { badUserInput } from '../errors.js';
 import type { CursorCodec } from './cursor.js';
 import {
@@ -11,7 +12,10 @@ import {
   type Component,
   type Direction,
   type InputFailure,
+  type MergedEdge,
+  type MergeBound,
   type MergeInput,
+  isPastBound,
 } from './merge.js';
 
 export interface RelayArgs {
@@ -85,30 +89,83 @@ export interface Connection<T> {
 }
 
 /**
- * An edge's cursor holds `[b, i, a]`: the packed boundary just before the
- * edge (input order), the index of the edge's input, and that input's packed
- * component just after the edge. A page that found no edge but scanned on
- * gives a cursor of `[b]` alone: a boundary between items, the same both ways.
+ * An edge's cursor holds `[b, i, a, k, f?]`: the packed boundary just before
+ * the edge (input order), the index of the edge's input, that input's packed
+ * component just after the edge — the position hints —, then the bound
+ * `k = [ms, input, id]`: the key the next page resumes strictly after
+ * (strictly before, backward): the edge's own, or the furthest key the walk
+ * had passed when the edge is a conversation deferred by a failure. `f`, a
+ * bit per input, names inputs still behind the bound (they failed on a page
+ * of this walk; their deferred conversations resume by position). A page
+ * that found no edge but scanned on gives `[b, k, f?]`: a boundary between
+ * items, the same both ways (`k` null before the walk's first edge).
+ * Cursors issued before keys were carried (`[b, i, a]`, `[b]`) still read:
+ * their page resumes by the hints alone (see docs/live-inbox.md).
  */
-function decodeBoundary<T>(
+interface DecodedCursor {
+  boundary: Boundary;
+  bound: MergeBound | null;
+  /** Inputs that failed on a page of the walk and have not caught up with the bound (a bit per input index). */
+  unbounded: Set<number>;
+}
+
+/** Failed inputs as a bit mask (inputs are few: one per vendor). */
+function maskOf(indices: Iterable<number>): number {
+  let mask = 0;
+  for (const index of indices) mask |= 1 << index;
+  return mask;
+}
+
+function indicesOf(mask: unknown, inputs: number): Set<number> | null {
+  if (mask === undefined) return new Set();
+  if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < 0 || mask >= 2 ** Math.min(inputs, 30)) return null;
+  const indices = new Set<number>();
+  for (let index = 0; index < inputs; index += 1) if (mask & (1 << index)) indices.add(index);
+  return indices;
+}
+
+const isInstant = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
+
+/** A packed bound `[ms, input, id]`, or null when `value` is not one. */
+function unpackBound(value: unknown, inputs: number): MergeBound | null {
+  if (!Array.isArray(value) || value.length !== 3) return null;
+  const [ms, input, id] = value as [unknown, unknown, unknown];
+  if (!isInstant(ms) || typeof input !== 'number' || !Number.isInteger(input) || input < 0 || input >= inputs || typeof id !== 'string') return null;
+  return { ms, input, id };
+}
+
+function decodeCursor<T>(
   codec: CursorCodec,
   binding: string,
   inputs: MergeInput<T>[],
   cursor: NonNullable<PageRequest['cursor']>,
-): Boundary {
+): DecodedCursor {
   const payload = codec.decode(binding, cursor.value, cursor.argument) as unknown;
   const refuse = (): never => {
     throw badUserInput(`The \`${cursor.argument}\` cursor does not fit this query.`, { argument: cursor.argument });
   };
   const untyped = inputs as MergeInput<unknown>[];
-  if (!Array.isArray(payload) || (payload.length !== 1 && payload.length !== 3)) return refuse();
+  if (!Array.isArray(payload) || payload.length < 1 || payload.length > 5) return refuse();
   const before = unpackBoundary(payload[0], untyped) ?? refuse();
-  if (payload.length === 1) return before;
-  const index: unknown = payload[1];
-  const input = typeof index === 'number' ? untyped[index] : undefined;
+  const none = new Set<number>();
+  if (payload.length === 1) return { boundary: before, bound: null, unbounded: none };
+  if (typeof payload[1] !== 'number') {
+    // `[b, k, f?]`: a boundary with the walk's bound.
+    if (payload.length > 3) return refuse();
+    const unbounded = indicesOf(payload[2], untyped.length) ?? refuse();
+    const bound = payload[1] === null ? null : (unpackBound(payload[1], untyped.length) ?? refuse());
+    return { boundary: before, bound, unbounded };
+  }
+  if (payload.length < 3) return refuse();
+  const index = payload[1];
+  const input = untyped[index];
   if (!input) return refuse();
   const after = unpackComponent(payload[2], input) ?? refuse();
-  return cursor.argument === 'after' ? { ...before, [input.key]: after } : before;
+  const boundary = cursor.argument === 'after' ? { ...before, [input.key]: after } : before;
+  if (payload.length === 3) return { boundary, bound: null, unbounded: none };
+  const bound = unpackBound(payload[3], untyped.length) ?? refuse();
+  const unbounded = indicesOf(payload[4], untyped.length) ?? refuse();
+  return { boundary, bound, unbounded };
 }
 
 export interface ConnectionOptions<T> {
@@ -121,15 +178,23 @@ export interface ConnectionOptions<T> {
   /** Serve the page from the inputs that answer and report the others. */
   tolerateFailures: boolean;
   maxRefillsPerInput?: number;
+  /** The items' keys: the walk contract (cursors carry the edge's key). Absent: positions only. */
+  keyOf?: (item: T) => SortKey;
 }
 
 /** One Relay page over the merge of `inputs`. The caller has already checked backward support. */
 export async function resolveConnection<T>(options: ConnectionOptions<T>): Promise<Connection<T>> {
   const { inputs, compare, request, codec, binding } = options;
   const forward = request.direction === 'forward';
-  const boundary: Boundary = request.cursor
-    ? decodeBoundary(codec, binding, inputs, request.cursor)
-    : Object.fromEntries(inputs.map((input) => [input.key, forward ? 'start' : 'end']));
+  const decoded: DecodedCursor = request.cursor
+    ? decodeCursor(codec, binding, inputs, request.cursor)
+    : {
+        boundary: Object.fromEntries(inputs.map((input) => [input.key, forward ? 'start' : 'end'])),
+        bound: null,
+        unbounded: new Set<number>(),
+      };
+  const { boundary } = decoded;
+  const keyOf = options.keyOf;
   if (request.count === 0) {
     return {
       edges: [],
@@ -140,24 +205,60 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
   const walk = await walkMerge(inputs, compare, request.direction, boundary, request.count, {
     tolerateFailures: options.tolerateFailures,
     maxRefillsPerInput: options.maxRefillsPerInput ?? 20,
+    ...(keyOf
+      ? { keyed: { keyOf, bound: decoded.bound, unbounded: decoded.unbounded } }
+      : {}),
   });
   const ordered = forward ? walk.edges : [...walk.edges].reverse();
   const untyped = inputs as MergeInput<unknown>[];
   const inputIndex = new Map(inputs.map((input, index) => [input.key, index]));
   // Cursors are signed when read, once: a query that selects no `cursor` (messages inside an inbox page, say)
   // signs none. A page of 50 conversations with 5 messages each signed 300 cursors for the 2 it used.
+  // Inputs that failed on this page resume by position on the next one: their conversations were deferred.
+  const failed = walk.failures.map((failure) => inputIndex.get(failure.key) as number);
+  /**
+   * Each edge's bound: the furthest key the walk has passed by then (the
+   * edge's own, unless it is a deferred conversation of an input that failed
+   * earlier, which lies behind), and the inputs still behind it.
+   */
+  const bounds = new Map<MergedEdge<T>, { bound: MergeBound; mask: number }>();
+  if (keyOf) {
+    const behind = new Set(decoded.unbounded);
+    let furthest = decoded.bound;
+    for (const edge of walk.edges) {
+      const index = inputIndex.get(edge.input) as number;
+      const key = keyOf(edge.item);
+      if (furthest === null || isPastBound(key, index, furthest, request.direction)) {
+        furthest = { ...key, input: index };
+        behind.delete(index);
+      }
+      bounds.set(edge, { bound: furthest, mask: maskOf([...behind, ...failed]) });
+    }
+  }
+  const packKey = (bound: MergeBound): JsonValue => [bound.ms, bound.input ?? 0, bound.id];
   const edges = ordered.map((edge) =>
-    lazyEdge(edge.item, () =>
-      codec.encode(binding, [
+    lazyEdge(edge.item, () => {
+      const hints: JsonValue[] = [
         packBoundary(edge.before, untyped),
         inputIndex.get(edge.input) as number,
         packComponent(edge.after[edge.input] as Component),
-      ] as JsonValue),
-    ),
+      ];
+      const keyed = bounds.get(edge);
+      if (!keyed) return codec.encode(binding, hints);
+      return codec.encode(binding, [...hints, packKey(keyed.bound), ...(keyed.mask ? [keyed.mask] : [])]);
+    }),
   );
+  const lastBound = decoded.bound;
+  const failedMask = maskOf([...decoded.unbounded, ...failed]);
   const cameFromCursor = request.cursor !== null;
   // A page without edges that may continue still moves on: its cursor is where the walk stopped scanning.
-  const resume = once(() => (edges.length === 0 && walk.hasMore ? codec.encode(binding, [packBoundary(walk.next, untyped)] as JsonValue) : null));
+  const resume = once(() => {
+    if (edges.length > 0 || !walk.hasMore) return null;
+    const next = packBoundary(walk.next, untyped);
+    if (!keyOf) return codec.encode(binding, [next]);
+    const last = lastBound ? packKey(lastBound) : null;
+    return codec.encode(binding, [next, last, ...(failedMask ? [failedMask] : [])] as JsonValue);
+  });
   return {
     edges,
     pageInfo: {

@@ -1,5 +1,16 @@
 import type { Conversation } from '../domain.js';
-import type { OrderedStream, Position, StreamChunk, StreamItem } from '../providers/provider.js';
+import {
+  ID_ABOVE_ALL,
+  ID_BELOW_ALL,
+  isAfterKey,
+  isBeforeKey,
+  type OrderedStream,
+  type Position,
+  type SortKey,
+  type StreamChunk,
+  type StreamItem,
+  type WalkContext,
+} from '../providers/provider.js';
 
 /**
  * The k-way merge of ordered streams. One piece of code serves every mix:
@@ -47,11 +58,48 @@ export interface MergeWalk<T> {
   failures: InputFailure[];
 }
 
-export interface WalkOptions {
+export interface WalkOptions<T = unknown> {
   /** Keep going without the inputs that fail, reporting them, instead of rejecting. */
   tolerateFailures: boolean;
   /** Further stream calls allowed per input after the first, within one walk. */
   maxRefillsPerInput: number;
+  /** The walk contract: resume after the walk's last item by its key, positions only as hints. */
+  keyed?: KeyedWalk<T>;
+}
+
+/**
+ * The walk's last item as the merge orders it: its key and the index of its
+ * input (null: the inputs share one key space, e.g. one vendor's chatbots,
+ * so ties fall to the id alone).
+ */
+export interface MergeBound extends SortKey {
+  input: number | null;
+}
+
+export interface KeyedWalk<T> {
+  keyOf(item: T): SortKey;
+  /** Null at the walk's start (or from a cursor issued before keys were carried). */
+  bound: MergeBound | null;
+  /**
+   * Inputs that failed on the page before: their conversations newer than
+   * the bound were deferred, not skipped, so they resume by their position
+   * alone, once (the page after puts them back in order).
+   */
+  unbounded?: ReadonlySet<number>;
+}
+
+/** Whether `key` of input `index` lies strictly past `bound` in the walk direction. */
+export function isPastBound(key: SortKey, index: number, bound: MergeBound, direction: Direction): boolean {
+  const own = boundForInput(bound, index) as SortKey;
+  return direction === 'forward' ? isAfterKey(key, own) : isBeforeKey(key, own);
+}
+
+/** The merge bound as input `index` orders it: ties at the bound's instant fall to the input order first. */
+export function boundForInput(bound: MergeBound | null, index: number): SortKey | null {
+  if (bound === null) return null;
+  if (bound.input === null || bound.input === index) return { ms: bound.ms, id: bound.id };
+  // A later input's items at the bound's instant all come after it; an earlier input's all before it.
+  return { ms: bound.ms, id: index > bound.input ? ID_ABOVE_ALL : ID_BELOW_ALL };
 }
 
 /**
@@ -74,6 +122,8 @@ interface InputState<T> {
   refills: number;
   /** Consecutive chunks that held no item: each doubles the next ask. */
   emptyChunks: number;
+  /** Keyed walks: the walk's last item as this input orders it (the cursor's, then this input's last item). */
+  bound: SortKey | null;
 }
 
 function toPosition(component: Component): Position | null {
@@ -87,10 +137,11 @@ export async function walkMerge<T>(
   direction: Direction,
   boundary: Boundary,
   count: number,
-  options: WalkOptions,
+  options: WalkOptions<T>,
 ): Promise<MergeWalk<T>> {
   const forward = direction === 'forward';
   const failures: InputFailure[] = [];
+  const keyed = options.keyed;
   const states: InputState<T>[] = inputs.map((input, index) => {
     const component = boundary[input.key] ?? (forward ? 'start' : 'end');
     // Nothing lies after the end going forward, nor before the start going backward.
@@ -105,21 +156,32 @@ export async function walkMerge<T>(
       failed: false,
       refills: -1,
       emptyChunks: 0,
+      bound: keyed && !keyed.unbounded?.has(index) ? boundForInput(keyed.bound, index) : null,
     };
   });
+  /** Keyed walks: whether an item lies past the walk's bound in the walk direction. */
+  const pastBound = (state: InputState<T>, item: T): boolean => {
+    if (!keyed) return true;
+    if (keyed.unbounded?.has(state.index)) return true;
+    const bound = boundForInput(keyed.bound, state.index);
+    if (bound === null) return true;
+    const key = keyed.keyOf(item);
+    return forward ? isAfterKey(key, bound) : isBeforeKey(key, bound);
+  };
 
   const fetch = async (state: InputState<T>, remaining: number): Promise<void> => {
     state.refills += 1;
     const wanted =
       state.emptyChunks === 0 ? remaining : Math.max(remaining, Math.min(MAX_REFILL_ASK, remaining * 2 ** state.emptyChunks));
     const from = toPosition(state.fetchFrom);
+    const walk: WalkContext | undefined = keyed ? { bound: state.bound } : undefined;
     let chunk: StreamChunk<T>;
     try {
       if (forward) {
-        chunk = await state.stream.forward(from, wanted);
+        chunk = await state.stream.forward(from, wanted, walk);
       } else {
         if (!state.stream.backward) throw new Error(`input ${state.key} cannot walk backward`);
-        chunk = await state.stream.backward(from, wanted);
+        chunk = await state.stream.backward(from, wanted, walk);
       }
     } catch (error) {
       if (!options.tolerateFailures) throw error;
@@ -128,8 +190,12 @@ export async function walkMerge<T>(
       failures.push({ key: state.key, error });
       return;
     }
-    state.buffer.push(...chunk.items);
-    state.emptyChunks = chunk.items.length === 0 ? state.emptyChunks + 1 : 0;
+    // The streams keep to the bound; the merge checks it again, so one that only pages by offsets cannot repeat or reorder.
+    const items = keyed ? chunk.items.filter((entry) => pastBound(state, entry.item)) : chunk.items;
+    const lastItem = items[items.length - 1];
+    if (keyed && lastItem) state.bound = keyed.keyOf(lastItem.item);
+    state.buffer.push(...items);
+    state.emptyChunks = items.length === 0 ? state.emptyChunks + 1 : 0;
     state.fetchFrom = { at: chunk.next };
     state.more = chunk.hasMore;
   };
@@ -260,8 +326,10 @@ const DEFAULT_INNER_WALK: WalkOptions = { tolerateFailures: false, maxRefillsPer
 /**
  * Several streams as one stream (newest first by `compare`, ties by input
  * order). Its position is a packed Boundary; any input failing rejects the chunk.
+ * With `keyOf` (inputs of one key space: `compare` must then order by that
+ * key, ties included) a call's walk bound is kept to and handed to every input.
  */
-export function mergeStreams<T>(inputs: MergeInput<T>[], compare: (a: T, b: T) => number): OrderedStream<T> {
+export function mergeStreams<T>(inputs: MergeInput<T>[], compare: (a: T, b: T) => number, keyOf?: (item: T) => SortKey): OrderedStream<T> {
   const untyped = inputs as MergeInput<unknown>[];
   const toChunk = (walk: MergeWalk<T>): StreamChunk<T> => ({
     items: walk.edges.map((edge) => ({ item: edge.item, before: packBoundary(edge.before, untyped), after: packBoundary(edge.after, untyped) })),
@@ -275,6 +343,13 @@ export function mergeStreams<T>(inputs: MergeInput<T>[], compare: (a: T, b: T) =
     return boundary;
   };
   const canWalkBackward = inputs.every((input) => input.stream.backward !== undefined);
+  const innerWalk = (walk: WalkContext | undefined): WalkOptions<T> =>
+    keyOf && walk
+      ? {
+          ...DEFAULT_INNER_WALK,
+          keyed: { keyOf, bound: walk.bound ? { ...walk.bound, input: null } : null },
+        }
+      : DEFAULT_INNER_WALK;
   return {
     isPosition: (value): value is Position => unpackBoundary(value, untyped) !== null,
     async count() {
@@ -283,13 +358,13 @@ export function mergeStreams<T>(inputs: MergeInput<T>[], compare: (a: T, b: T) =
         ? counts.reduce((sum, value) => sum + value, 0)
         : null;
     },
-    async forward(start, count) {
-      return toChunk(await walkMerge(inputs, compare, 'forward', boundaryFrom(start, 'start'), count, DEFAULT_INNER_WALK));
+    async forward(start, count, walk) {
+      return toChunk(await walkMerge(inputs, compare, 'forward', boundaryFrom(start, 'start'), count, innerWalk(walk)));
     },
     ...(canWalkBackward
       ? {
-          backward: async (end: Position | null, count: number) =>
-            toChunk(await walkMerge(inputs, compare, 'backward', boundaryFrom(end, 'end'), count, DEFAULT_INNER_WALK)),
+          backward: async (end: Position | null, count: number, walk?: WalkContext) =>
+            toChunk(await walkMerge(inputs, compare, 'backward', boundaryFrom(end, 'end'), count, innerWalk(walk))),
         }
       : {}),
   };
@@ -298,4 +373,20 @@ export function mergeStreams<T>(inputs: MergeInput<T>[], compare: (a: T, b: T) =
 /** Conversations newest first. Ties between inputs are broken by the merge (input order). */
 export function compareNewestFirst(a: Conversation, b: Conversation): number {
   return b.createdAt.getTime() - a.createdAt.getTime();
+}
+
+/** A conversation's place in its vendor's stream. */
+export function conversationKey(conversation: Conversation): SortKey {
+  return { ms: conversation.createdAt.getTime(), id: conversation.providerId };
+}
+
+/**
+ * One vendor's conversations in stream order: newest first, ties by vendor id
+ * descending. A vendor that merges lists of its own (per bot, per archived
+ * state) uses it, so its stream has one order a key resumes.
+ */
+export function compareConversationKeys(a: Conversation, b: Conversation): number {
+  const order = b.createdAt.getTime() - a.createdAt.getTime();
+  if (order !== 0) return order;
+  return a.providerId === b.providerId ? 0 : a.providerId < b.providerId ? 1 : -1;
 }

@@ -93,7 +93,7 @@ function chatbaseLive(data: Record<string, ChatbaseWireConversation[]>): LiveDat
       conversation.messages.push({ role: 'assistant', content: 'Anything else I can help with?' });
       return true;
     },
-    ids: () => Object.values(data).flatMap((list) => list.map((conversation) => conversation.id)),
+    list: () => Object.values(data).flatMap((list) => list.map((conversation) => ({ id: conversation.id, createdAt: conversation.created_at }))),
   };
 }
 

@@ -99,7 +99,7 @@ function flashbackLive(data: FlashbackWireConversation[]): LiveData {
       conversation.lastUpdatedAt = new Date(Math.max(atMs, Date.parse(conversation.createdAt))).toISOString();
       return true;
     },
-    ids: () => data.map((conversation) => conversation.id),
+    list: () => data.map((conversation) => ({ id: conversation.id, createdAt: conversation.createdAt })),
   };
 }
 

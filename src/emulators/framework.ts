@@ -119,8 +119,8 @@ export interface LiveData {
    * update field changes.
    */
   touch(id: string, atMs: number): boolean;
-  /** Every conversation id, in the vendor's order. */
-  ids(): string[];
+  /** Every conversation with its creation instant, in the vendor's order. */
+  list(): LiveConversation[];
 }
 
 /** Inserts `item` into `list` (sorted by `compare`, ascending) at its place, after any equal items. */
@@ -269,7 +269,12 @@ export class Emulator {
   }
 
   conversationIds(): string[] {
-    return this.live.ids();
+    return this.live.list().map((conversation) => conversation.id);
+  }
+
+  /** Every conversation (id, createdAt) in the vendor's order: the truth a walk over a changing inbox is checked against. */
+  liveConversations(): LiveConversation[] {
+    return this.live.list();
   }
 
   /** Adds `perMinute` conversations a minute, each created at the moment it is added (0 stops the feed). */
@@ -485,7 +490,7 @@ export class Emulator {
       return new Date(ms);
     };
     const parts = action.split('/').map((part) => decodeURIComponent(part));
-    if (parts.length === 1 && req.method === 'GET') return this.send(res, { status: 200, body: { ids: this.conversationIds() } });
+    if (parts.length === 1 && req.method === 'GET') return this.send(res, { status: 200, body: { ids: this.conversationIds(), conversations: this.liveConversations() } });
     if (parts.length === 1 && req.method === 'POST') {
       const { createdAt: _createdAt, ...fields } = record;
       const createdAt = instant('createdAt');

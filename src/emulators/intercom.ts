@@ -778,7 +778,7 @@ function intercomLive(data: IntercomDemoData): LiveData {
       record.conversation = { ...record.conversation, updated_at: Math.max(record.conversation.created_at, Math.floor(atMs / 1000)) };
       return true;
     },
-    ids: () => data.records.map((record) => record.conversation.id),
+    list: () => data.records.map((record) => ({ id: record.conversation.id, createdAt: new Date(record.conversation.created_at * 1000).toISOString() })),
   };
 }
 

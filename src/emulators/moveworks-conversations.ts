@@ -322,7 +322,7 @@ function moveworksConversationsLive(
       place(conversation);
       return true;
     },
-    ids: () => data.conversations.map((conversation) => conversation.conversation_id),
+    list: () => data.conversations.map((conversation) => ({ id: conversation.conversation_id, createdAt: conversation.created_at })),
   };
 }
 

@@ -298,7 +298,7 @@ function moveworksDataLive(data: MoveworksDataDemoData): LiveData {
       conversation.last_updated_time = new Date(Math.max(atMs, Date.parse(conversation.created_time))).toISOString();
       return true;
     },
-    ids: () => data.conversations.map((conversation) => conversation.id),
+    list: () => data.conversations.map((conversation) => ({ id: conversation.id, createdAt: conversation.created_time })),
   };
 }
 

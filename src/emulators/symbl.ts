@@ -359,7 +359,7 @@ function symblLive(data: SymblDemoData, byId: Map<string, SymblWireConversation>
       conversation.metadata.updatedAt = new Date(Math.max(atMs, Date.parse(conversation.startTime))).toISOString();
       return true;
     },
-    ids: () => data.conversations.map((conversation) => conversation.id),
+    list: () => data.conversations.map((conversation) => ({ id: conversation.id, createdAt: conversation.startTime })),
   };
 }
 

@@ -1,5 +1,5 @@
 import { probeEnd } from './counting.js';
-import type { OrderedStream, Position, StreamChunk, StreamItem } from './provider.js';
+import { isAfterKey, isBeforeKey, type OrderedStream, type Position, type SortKey, type StreamChunk, type StreamItem, type WalkContext } from './provider.js';
 
 /**
  * Offset arithmetic shared by every vendor whose list is addressed by
@@ -44,6 +44,12 @@ export interface OffsetSource<T> {
   keep?(item: T): boolean;
   /** Called with each fetched window (in stream order) to detect a vendor breaking its order. */
   checkOrder?(items: T[]): void;
+  /**
+   * The item's key in stream order (conversations: createdAt, then id,
+   * descending). With it, a walk's bound verifies the offset hints: see
+   * createOffsetStream.
+   */
+  keyOf?(item: T): SortKey;
 }
 
 /** Block size of the end probe: the page size every offset vendor here accepts. */
@@ -59,9 +65,29 @@ function positionOf(value: Position | null, fallback: number): number {
   return value;
 }
 
-/** Builds an OrderedStream over an offset source; backward paging included. */
+/**
+ * Builds an OrderedStream over an offset source; backward paging included.
+ *
+ * Offsets shift when the vendor's list changes between two calls (a new
+ * conversation at the head moves every offset up, a deleted one moves the
+ * later ones down), so with a walk bound and `keyOf` an offset is a hint,
+ * verified on every call at the cost of one more item in the same request:
+ * - forward from `o`, the window starts at `o - 1`, whose item must not lie
+ *   after the bound (it is the walk's last item, or one before it). When it
+ *   does, items were deleted before `o` and the unread ones moved below it:
+ *   the stream steps back (blocks doubling from the page size) until an item
+ *   at or before the bound, and reads on from there. Items at or before the
+ *   bound (the list grew at the head) are passed over, never repeated.
+ * - backward to `o`, the window ends at `o` inclusive, whose item must not
+ *   lie before the bound. When it does, the list grew before `o`: the stream
+ *   steps forward the same way to the first item at or after the bound.
+ * An item the local refinement drops proves nothing either way and is taken
+ * as the anchor: a shift then goes unseen only if a deletion lands just where
+ * a refined-away item sits under the hint.
+ */
 export function createOffsetStream<T>(source: OffsetSource<T>): OrderedStream<T> {
   const keep = source.keep ?? (() => true);
+  const keyOf = source.keyOf;
   const count = async (): Promise<number | null> => {
     if (source.count) return source.count();
     if (!source.reportsTotal) return null;
@@ -72,24 +98,75 @@ export function createOffsetStream<T>(source: OffsetSource<T>): OrderedStream<T>
   const findEnd = (): Promise<number> =>
     probeEnd(async (window) => (await source.fetch(window)).items, END_PROBE_BLOCK);
 
+  /** Reads `wanted` items from offset `start` on, keeping only those past `bound` (when given). */
+  const readForward = async (start: number, wanted: number, bound: SortKey | null, accept: (item: T) => boolean = keep): Promise<StreamChunk<T>> => {
+    const window = forwardWindow(start, wanted, source.reportsTotal);
+    const page = await source.fetch(window);
+    const fetched = page.items.slice(0, wanted);
+    source.checkOrder?.(page.items);
+    const items: StreamItem<T>[] = [];
+    fetched.forEach((item, index) => {
+      if (!accept(item)) return;
+      if (bound && keyOf && !isAfterKey(keyOf(item), bound)) return;
+      items.push({ item, before: start + index, after: start + index + 1 });
+    });
+    const next = start + fetched.length;
+    const hasMore = page.total !== null ? next < page.total : page.items.length > fetched.length;
+    return { items, next, hasMore };
+  };
+
+  /** The `wanted` items just before offset `end`, keeping only those before `bound` (when given); in walk order. */
+  const readBackward = async (
+    end: number,
+    wanted: number,
+    bound: SortKey | null,
+    accept: (item: T) => boolean = keep,
+    walk?: WalkContext,
+  ): Promise<StreamChunk<T>> => {
+    const window = backwardWindow(end, wanted);
+    const page = window.limit > 0 ? await source.fetch(window) : { items: [], total: null };
+    const fetched = page.items.slice(0, window.limit);
+    source.checkOrder?.(fetched);
+    const items: StreamItem<T>[] = [];
+    for (let index = fetched.length - 1; index >= 0; index -= 1) {
+      const item = fetched[index] as T;
+      if (!accept(item)) continue;
+      if (bound && keyOf && !isBeforeKey(keyOf(item), bound)) continue;
+      items.push({ item, before: window.offset + index, after: window.offset + index + 1 });
+    }
+    return { items, next: window.offset, hasMore: window.offset > 0 };
+  };
+
+  /** Whether an item is proof that the list shifted: kept, and on the wrong side of the bound. */
+  const wrongSide = (item: T | undefined, side: (key: SortKey, bound: SortKey) => boolean, bound: SortKey): boolean =>
+    item !== undefined && keep(item) && side((keyOf as NonNullable<typeof keyOf>)(item), bound);
+
   return {
     isPosition: isOffsetPosition,
     count,
-    async forward(startPosition, wanted): Promise<StreamChunk<T>> {
+    async forward(startPosition, wanted, walk?: WalkContext): Promise<StreamChunk<T>> {
       const start = positionOf(startPosition, 0);
-      const window = forwardWindow(start, wanted, source.reportsTotal);
+      const bound = keyOf ? (walk?.bound ?? null) : null;
+      const accept = keep;
+      if (bound === null || start === 0) return readForward(start, wanted, bound, accept);
+      // One more item in front: the anchor check, in the same request.
+      const window = forwardWindow(start - 1, wanted + 1, source.reportsTotal);
       const page = await source.fetch(window);
-      const fetched = page.items.slice(0, wanted);
+      const fetched = page.items.slice(0, wanted + 1);
       source.checkOrder?.(page.items);
+      const anchor = fetched[0];
+      // No item under the hint (the list shrank below it), or one the walk has not reached: the list shifted.
+      if (anchor === undefined || wrongSide(anchor, isAfterKey, bound)) return stepBackAndRead(start, wanted, bound, accept);
       const items: StreamItem<T>[] = [];
       fetched.forEach((item, index) => {
-        if (keep(item)) items.push({ item, before: start + index, after: start + index + 1 });
+        if (index === 0 || !accept(item) || !isAfterKey((keyOf as NonNullable<typeof keyOf>)(item), bound)) return;
+        items.push({ item, before: start - 1 + index, after: start + index });
       });
-      const next = start + fetched.length;
+      const next = start - 1 + fetched.length;
       const hasMore = page.total !== null ? next < page.total : page.items.length > fetched.length;
       return { items, next, hasMore };
     },
-    async backward(endPosition, wanted): Promise<StreamChunk<T>> {
+    async backward(endPosition, wanted, walk?: WalkContext): Promise<StreamChunk<T>> {
       let end: number;
       if (endPosition === null) {
         const total = source.reportsTotal ? await count() : await findEnd();
@@ -97,18 +174,81 @@ export function createOffsetStream<T>(source: OffsetSource<T>): OrderedStream<T>
       } else {
         end = positionOf(endPosition, 0);
       }
+      const bound = keyOf && endPosition !== null ? (walk?.bound ?? null) : null;
+      const accept = keep;
+      // A resumed page whose input still stands at the end: the head may have grown since the end was found.
+      if (endPosition === null && keyOf && walk?.bound) return readFromEnd(end, wanted, accept, walk);
+      if (bound === null) return readBackward(end, wanted, bound, accept, walk);
+      // The item at `end` itself, in the same request: the anchor check.
       const window = backwardWindow(end, wanted);
-      const page = window.limit > 0 ? await source.fetch(window) : { items: [], total: null };
+      const page = await source.fetch({ offset: window.offset, limit: window.limit + 1 });
+      const anchorItem = page.items[window.limit];
+      if (!wrongSide(anchorItem, isBeforeKey, bound)) {
+        const fetched = page.items.slice(0, window.limit);
+        source.checkOrder?.(page.items);
+        const items: StreamItem<T>[] = [];
+        for (let index = fetched.length - 1; index >= 0; index -= 1) {
+          const item = fetched[index] as T;
+          if (!accept(item) || !isBeforeKey((keyOf as NonNullable<typeof keyOf>)(item), bound)) continue;
+          items.push({ item, before: window.offset + index, after: window.offset + index + 1 });
+        }
+        return { items, next: window.offset, hasMore: window.offset > 0 };
+      }
+      // The list grew before `end`: the bound now sits further on. Step forward to it.
+      let low = end + 1;
+      let step = Math.max(wanted, 16);
+      for (;;) {
+        const ahead = (await source.fetch({ offset: low, limit: step })).items;
+        const at = ahead.findIndex((item) => accept(item) && !isBeforeKey((keyOf as NonNullable<typeof keyOf>)(item), bound));
+        if (at >= 0) return readBackward(low + at, wanted, bound, accept, walk);
+        if (ahead.length < step) return readBackward(low + ahead.length, wanted, bound, accept, walk);
+        low += step;
+        step *= 2;
+      }
+    },
+  };
+
+  /**
+   * The last `wanted` items, `end` found before: the list may have grown at the head since (offsets of the end
+   * move up), so the window reads one item past it; when there is one, the stream steps on to the real end.
+   */
+  async function readFromEnd(end: number, wanted: number, accept: (item: T) => boolean, walk: WalkContext | undefined): Promise<StreamChunk<T>> {
+    const window = backwardWindow(end, wanted);
+    const page = await source.fetch({ offset: window.offset, limit: window.limit + 1 });
+    if (page.items.length <= window.limit) {
       const fetched = page.items.slice(0, window.limit);
       source.checkOrder?.(fetched);
       const items: StreamItem<T>[] = [];
       for (let index = fetched.length - 1; index >= 0; index -= 1) {
         const item = fetched[index] as T;
-        if (keep(item)) items.push({ item, before: window.offset + index, after: window.offset + index + 1 });
+        if (accept(item)) items.push({ item, before: window.offset + index, after: window.offset + index + 1 });
       }
       return { items, next: window.offset, hasMore: window.offset > 0 };
-    },
-  };
+    }
+    let low = end + 1;
+    let step = Math.max(wanted, 16);
+    for (;;) {
+      const ahead = (await source.fetch({ offset: low, limit: step })).items;
+      if (ahead.length < step) return readBackward(low + ahead.length, wanted, null, accept, walk);
+      low += step;
+      step *= 2;
+    }
+  }
+
+  /** Items were deleted before `start`: step back in doubling blocks to an item at or before the bound, then read on. */
+  async function stepBackAndRead(start: number, wanted: number, bound: SortKey, accept: (item: T) => boolean): Promise<StreamChunk<T>> {
+    let high = start - 1;
+    let step = Math.max(wanted, 16);
+    for (;;) {
+      const low = Math.max(0, high - step);
+      if (low === 0) return readForward(0, wanted, bound, accept);
+      const behind = (await source.fetch({ offset: low, limit: high - low })).items;
+      const at = behind.findLastIndex((item) => accept(item) && !isAfterKey((keyOf as NonNullable<typeof keyOf>)(item), bound));
+      if (at >= 0) return readForward(low + at + 1, wanted, bound, accept);
+      high = low;
+      step *= 2;
+    }
+  }
 }
 
 /** Splits a window into calls of at most `maxLimit` items (vendors that cap their page size). */

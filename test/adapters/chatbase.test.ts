@@ -48,7 +48,7 @@ const conversationKey = (conversation: Conversation): string =>
 /** What the graph must show for a filter, computed from the emulator's data (not from the adapter). */
 function expectedKeys(filter: ConversationFilter): string[] {
   const section = CHATBASE_FILTER.of(filter);
-  const rows: { key: string; t: number }[] = [];
+  const rows: { key: string; t: number; id: string }[] = [];
   for (const chatbotId of chatbase.chatbotIds) {
     if (section?.chatbotIds && !section.chatbotIds.includes(chatbotId)) continue;
     for (const wire of chatbase.data[chatbotId] ?? []) {
@@ -56,11 +56,11 @@ function expectedKeys(filter: ConversationFilter): string[] {
       if (section?.sources && !section.sources.includes(wire.source)) continue;
       if (filter.createdAt?.from && t < filter.createdAt.from.getTime()) continue;
       if (filter.createdAt?.to && t >= filter.createdAt.to.getTime()) continue;
-      rows.push({ key: keyOf(chatbotId, wire.id), t });
+      rows.push({ key: keyOf(chatbotId, wire.id), t, id: wire.id });
     }
   }
-  // Stable sort: ties keep configuration order between chatbots and the vendor's order inside one.
-  return rows.sort((a, b) => b.t - a.t).map((row) => row.key);
+  // One order for the vendor's stream, chatbots merged: ties by conversation id descending (the walk contract's key).
+  return rows.sort((a, b) => b.t - a.t || (a.id === b.id ? 0 : a.id < b.id ? 1 : -1)).map((row) => row.key);
 }
 
 /** Upstream conversations of a chatbot in the widened (whole-day) range but outside the exact one: the local refinement's waste. */

@@ -59,7 +59,7 @@ function expected(filter: ConversationFilter): MoveworksWireConversation[] {
     .filter((c) => (from === null || Date.parse(c.created_at) >= from) && (to === null || Date.parse(c.created_at) < to))
     .sort((a, b) => {
       if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
-      if (a.archived !== b.archived) return a.archived ? 1 : -1;
+      // One order for the vendor's stream, archived states merged: ties by id descending (the walk contract's key).
       return a.conversation_id < b.conversation_id ? 1 : -1;
     });
 }

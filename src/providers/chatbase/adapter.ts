@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
-import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
+import { compareConversationKeys, conversationKey, mergeStreams } from '../../connection/merge.js';
 import { createdAtInRange, detailsOf, type Conversation, type ConversationFilter } from '../../domain.js';
 import { ErrorCode, UpstreamError, isUpstreamError } from '../../errors.js';
 import { countKeptRun, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf, type FetchWindow } from '../counting.js';
@@ -92,6 +92,7 @@ function chatbotStream(
       }),
     ...(keep ? { keep } : {}),
     checkOrder: assertNewestFirst,
+    keyOf: conversationKey,
   });
 }
 
@@ -178,7 +179,8 @@ function openSession(client: ChatbaseClient, chatbotIds: readonly string[], coun
       if (plan.empty) return createListStream<Conversation>([]);
       return mergeStreams(
         plan.chatbotIds.map((chatbotId) => ({ key: chatbotId, stream: chatbotStream(client, chatbotId, plan.query, plan.refine, counts) })),
-        compareNewestFirst,
+        compareConversationKeys,
+        conversationKey,
       );
     },
     loadConversation: (key) => conversationLoader.load(key),

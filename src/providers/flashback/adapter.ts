@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
+import { conversationKey } from '../../connection/merge.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
 import { createOffsetStream, splitWindow, type OffsetWindow } from '../pagination.js';
 import type { ConversationKey, ProviderAdapter, ProviderSession } from '../provider.js';
@@ -64,6 +65,7 @@ export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettin
             return { items: items.map(toConversation), total };
           },
           keep: (conversation) => createdAtInRange(conversation.createdAt, filter.createdAt),
+          keyOf: conversationKey,
         });
       },
       loadConversation: (key) => byKey.load(key),

@@ -3,10 +3,10 @@ import type { HttpSettings } from '../http-settings.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import type { Conversation } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { compareNewestFirst, mergeStreams } from '../../connection/merge.js';
+import { compareConversationKeys, conversationKey, mergeStreams } from '../../connection/merge.js';
 import { currentPhaseView } from '../../request-scope.js';
 import { storeKey, storeOf } from '../counting.js';
-import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession } from '../provider.js';
+import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession, WalkContext } from '../provider.js';
 import {
   MOVEWORKS_CONVERSATIONS_MAX_LIMIT,
   DEFAULT_SCAN_LIMIT,
@@ -215,7 +215,7 @@ export function createMoveworksConversationsAdapter(
           stream: mapStream(scan(archived, plan), toConversation),
         }));
         const [only] = streams;
-        return streams.length === 1 && only ? only.stream : mergeStreams(streams, compareNewestFirst);
+        return streams.length === 1 && only ? only.stream : mergeStreams(streams, compareConversationKeys, conversationKey);
       },
       loadConversation: (key) => byKey.load(key),
       keyOf: (conversation) => ({
@@ -269,7 +269,9 @@ function mapStream<A, B>(stream: OrderedStream<A>, map: (item: A) => B): Ordered
   return {
     isPosition: stream.isPosition,
     count: () => stream.count(),
-    forward: async (start, count) => mapChunk(await stream.forward(start, count)),
-    ...(backward ? { backward: async (end: Parameters<typeof backward>[0], count: number) => mapChunk(await backward(end, count)) } : {}),
+    forward: async (start, count, walk) => mapChunk(await stream.forward(start, count, walk)),
+    ...(backward
+      ? { backward: async (end: Parameters<typeof backward>[0], count: number, walk?: WalkContext) => mapChunk(await backward(end, count, walk)) }
+      : {}),
   };
 }

@@ -82,7 +82,8 @@ describe('watermark merge, step by step', () => {
     expect(source.requests).toEqual([null, '2', '4']);
     expect(second.items[0]?.after).toEqual({ c: null, k: [iso(80), 'c'] });
     // A (page 1) and E (page 3) are pending, page 2 is not: the sparse form skips it. The scan has ended (u = 5).
-    expect(second.next).toEqual({ c: null, k: [iso(50), 'd'], p: [null, '4'], u: iso(5), end: true });
+    // Page 1 is the head: found again by its last updated_at (h = 95), not by its cursor (its tail moves as the head grows).
+    expect(second.next).toEqual({ c: null, k: [iso(50), 'd'], p: ['4'], u: iso(5), h: iso(95), end: true });
     expect(second.hasMore).toBe(true);
 
     source.requests.length = 0;
@@ -113,7 +114,7 @@ describe('watermark merge, step by step', () => {
     const first = await streamOver(source).forward(null, 2);
     expect(first.items.map((entry) => entry.item.id)).toEqual(['p', 'q']);
     // Pending: R (page 1) and S (page 4, created 70 = the watermark, not yet safe). Pages 2 and 3 are done.
-    expect(first.next).toEqual({ c: '4', k: [iso(80), 'q'], p: [null, '3'], u: iso(70) });
+    expect(first.next).toEqual({ c: '4', k: [iso(80), 'q'], p: ['3'], u: iso(70), h: iso(100) });
     source.requests.length = 0;
     const second = await streamOver(source).forward(first.next, 1);
     expect(second.items.map((entry) => entry.item.id)).toEqual(['s']);

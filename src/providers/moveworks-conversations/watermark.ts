@@ -1,4 +1,4 @@
-import type { OrderedStream, Position, StreamChunk, StreamItem } from '../provider.js';
+import type { OrderedStream, Position, StreamChunk, StreamItem, WalkContext } from '../provider.js';
 
 /**
  * Newest-`createdAt`-first over a list the vendor orders by `updated_at`
@@ -35,10 +35,15 @@ import type { OrderedStream, Position, StreamChunk, StreamItem } from '../provid
  * sparse form keeps it at (pending pages) + (frontier pages). Measured in the
  * adapter test. Positions grow by one upstream cursor per pending page.
  *
- * Consistency: a conversation updated during a walk moves to the head of the
- * vendor's order; if it was not yet emitted the walk may miss it (the
- * vendor offers no snapshot); if it was, it is not repeated (keys are
- * creation instants).
+ * Consistency (the walk contract): a conversation updated during a walk
+ * moves to the head of the vendor's order, above every cursor the walk holds.
+ * A walk's positions carry `t`, the newest `updated_at` when the walk began
+ * (its first item, on the vendor's own clock). A resumed call first reads the
+ * head pages whose `updated_at` is at or after `t`: usually one page, shared
+ * with the scan when it is at the head. Their items not yet emitted, and not
+ * created after `t` (they arrived after the walk began), join the buffer and
+ * are emitted at their place in createdAt order; none is missed or repeated
+ * (keys are creation instants). Cost: one more upstream page per resumed page.
  */
 
 export interface UpstreamPage<T> {
@@ -86,6 +91,16 @@ export interface ScanPosition {
   p?: (string | null)[];
   /** With `p`: `updated_at` (ISO) of the last scanned item, the watermark. */
   u?: string;
+  /**
+   * The head region still holds pending items: every conversation updated at
+   * or after this instant (ISO) is read again from the head on resume. Head
+   * pages are not kept in `p`: new and updated conversations push a head
+   * page's tail into the next page, so its cursor no longer names the same
+   * items; an `updated_at` floor does.
+   */
+  h?: string;
+  /** The newest `updated_at` (ISO) when the walk began: updates at or after it moved to the head during the walk. */
+  t?: string;
   end?: true;
 }
 
@@ -115,11 +130,13 @@ export function isScanPosition(value: unknown): value is ScanPosition & Position
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (!keys.every((key) => key === 'c' || key === 'k' || key === 'p' || key === 'u' || key === 'end')) return false;
+  if (!keys.every((key) => key === 'c' || key === 'k' || key === 'p' || key === 'u' || key === 'h' || key === 't' || key === 'end')) return false;
+  if (record.h !== undefined && !isIsoInstant(record.h)) return false;
+  if (record.t !== undefined && !isIsoInstant(record.t)) return false;
   if (!(record.c === null || typeof record.c === 'string')) return false;
   if (!(record.k === null || isScanKey(record.k))) return false;
   if (record.end !== undefined && record.end !== true) return false;
-  if (record.p === undefined) return record.u === undefined;
+  if (record.p === undefined) return record.u === undefined || (record.h !== undefined && isIsoInstant(record.u));
   return (
     Array.isArray(record.p) &&
     record.p.length > 0 &&
@@ -131,10 +148,10 @@ export function isScanPosition(value: unknown): value is ScanPosition & Position
 
 function toPosition(position: ScanPosition): Position {
   const out: { [key: string]: Position } = { c: position.c, k: position.k };
-  if (position.p) {
-    out.p = position.p;
-    out.u = position.u ?? null;
-  }
+  if (position.p) out.p = position.p;
+  if (position.u !== undefined) out.u = position.u;
+  if (position.h !== undefined) out.h = position.h;
+  if (position.t !== undefined) out.t = position.t;
   if (position.end) out.end = true;
   return out;
 }
@@ -142,7 +159,7 @@ function toPosition(position: ScanPosition): Position {
 interface Buffered<T> {
   item: T;
   key: Key;
-  /** Index of the page (in this call) the item was read from. */
+  /** Index of the page (in this call) the item was read from; -1: a head page read for moved items. */
   page: number;
 }
 
@@ -153,18 +170,26 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
   return {
     isPosition: isScanPosition,
     count: async () => null,
-    async forward(startPosition, count): Promise<StreamChunk<T>> {
+    async forward(startPosition, count, walk?: WalkContext): Promise<StreamChunk<T>> {
       if (startPosition !== null && !isScanPosition(startPosition)) throw new TypeError('not a scan position');
       const origin: ScanPosition = startPosition ?? { c: null, k: null };
-      if (origin.end && !origin.p) return { items: [], next: toPosition(origin), hasMore: false };
+      if (origin.end && !origin.p && origin.h === undefined) return { items: [], next: toPosition(origin), hasMore: false };
       const emittedUpTo: Key | null = origin.k ? { ms: Date.parse(origin.k[0]), id: origin.k[1] } : null;
+      /** The newest updated_at when the walk began: carried, or read from this walk's first page (at the head). */
+      let walkTop: number | null = origin.t !== undefined ? Date.parse(origin.t) : null;
+      const stamp = (position: ScanPosition): ScanPosition =>
+        walkTop !== null && walk !== undefined ? { ...position, t: new Date(walkTop).toISOString() } : position;
 
       const pageCursors: (string | null)[] = [];
       /** Next-page cursor of each page read in this call. */
       const pageNext: (string | null)[] = [];
+      /** `updated_at` of each page's last item (+Infinity for an empty page). */
+      const pageLast: number[] = [];
       const buffer: Buffered<T>[] = [];
       // Buffered items per page, so an emitted item's position names the pages still pending without a pass over the buffer.
       const bufferedPerPage: number[] = [];
+      /** Buffered items read from the head as moved (page -1). */
+      let movedPending = 0;
       const items: StreamItem<T>[] = [];
       let previous = toPosition(origin);
       let lastKey: ScanKey | null = origin.k;
@@ -173,20 +198,55 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
       let frontier = origin.c;
       let exhausted = false;
 
+      /** Ids buffered in this call: a conversation met at the head and again in the scan is one item. */
+      const buffered = new Set<string>();
       const ingest = (page: UpstreamPage<T>, cursor: string | null): void => {
         const pageIndex = pageCursors.length;
         pageCursors.push(cursor);
         pageNext.push(page.nextCursor);
         bufferedPerPage.push(0);
+        const firstItem = page.items[0];
+        if (walkTop === null && startPosition === null && cursor === null && firstItem !== undefined) walkTop = source.facts(firstItem).updatedAtMs;
+        const lastItem = page.items[page.items.length - 1];
+        pageLast.push(lastItem === undefined ? Number.POSITIVE_INFINITY : source.facts(lastItem).updatedAtMs);
         for (const item of page.items) {
           const facts = source.facts(item);
           if (facts.createdAtMs > facts.updatedAtMs || facts.updatedAtMs > watermark) throw source.orderViolation();
           watermark = facts.updatedAtMs;
           const key = { ms: facts.createdAtMs, id: facts.id };
           if (emittedUpTo && compareKeys(key, emittedUpTo) <= 0) continue;
-          if (!keep(item, facts)) continue;
+          if (!keep(item, facts) || buffered.has(facts.id)) continue;
+          buffered.add(facts.id);
           buffer.push({ item, key, page: pageIndex });
           bufferedPerPage[pageIndex] = (bufferedPerPage[pageIndex] as number) + 1;
+        }
+      };
+
+      /** A resumed call: the conversations updated since the walk began sit at the head, above every cursor held. */
+      const readMoved = async (floor: number): Promise<void> => {
+        let cursor: string | null = null;
+        for (;;) {
+          const page: UpstreamPage<T> = await source.fetchPage(cursor);
+          let below = false;
+          for (const item of page.items) {
+            const facts = source.facts(item);
+            if (facts.updatedAtMs < floor) {
+              below = true;
+              break;
+            }
+            const key = { ms: facts.createdAtMs, id: facts.id };
+            if (emittedUpTo && compareKeys(key, emittedUpTo) <= 0) continue;
+            // Created after the walk began: not this walk's.
+            if (walkTop !== null && facts.createdAtMs > walkTop) continue;
+            if (!keep(item, facts) || buffered.has(facts.id)) continue;
+            buffered.add(facts.id);
+            buffer.push({ item, key, page: -1 });
+            movedPending += 1;
+          }
+          const last = page.items[page.items.length - 1];
+          // A page ending at the floor ends the region (a tie at the floor pushed into the next page is not looked for).
+          if (below || page.nextCursor === null || !last || source.facts(last).updatedAtMs <= floor) return;
+          cursor = page.nextCursor;
         }
       };
 
@@ -208,19 +268,29 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
       const positionAfter = (key: ScanKey): ScanPosition => {
         const pending: number[] = [];
         for (let index = 0; index < bufferedPerPage.length; index += 1) if ((bufferedPerPage[index] as number) > 0) pending.push(index);
-        if (pending.length === 0) return exhausted ? { c: null, k: key, end: true } : { c: frontier, k: key };
+        // Moved conversations still pending (read from the head) are found again by the floor they were read with.
+        let headFloor = movedPending > 0 ? movedFloor : Number.POSITIVE_INFINITY;
+        const withHead = (position: ScanPosition): ScanPosition =>
+          stamp(Number.isFinite(headFloor) ? { ...position, h: new Date(headFloor).toISOString() } : position);
+        if (pending.length === 0) return withHead(exhausted ? { c: null, k: key, end: true } : { c: frontier, k: key });
         const earliest = pending[0] as number;
         if (pending.length > MAX_PENDING_PAGES || !Number.isFinite(watermark) || isContiguousTail(pending)) {
-          return { c: pageCursors[earliest] ?? null, k: key };
+          return withHead({ c: pageCursors[earliest] ?? null, k: key });
         }
+        // The head page is not refetched by its cursor: new and updated conversations push its tail into the next
+        // page. The updated_at of its last item, a floor, finds its pending items again wherever they went.
+        for (const index of pending) {
+          if (pageCursors[index] === null) headFloor = Math.min(headFloor, pageLast[index] as number);
+        }
+        const refetch = pending.filter((index) => pageCursors[index] !== null);
         const sparse: ScanPosition = {
           c: exhausted ? null : frontier,
           k: key,
-          p: pending.map((index) => pageCursors[index] ?? null),
+          ...(refetch.length > 0 ? { p: refetch.map((index) => pageCursors[index] ?? null) } : {}),
           u: new Date(watermark).toISOString(),
         };
         if (exhausted) sparse.end = true;
-        return sparse;
+        return withHead(sparse);
       };
 
       /** Emits what the watermark makes safe; answers the chunk when this call is done. */
@@ -230,7 +300,8 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
           const head = buffer[0];
           if (!head || !(exhausted || head.key.ms > watermark)) break;
           buffer.shift();
-          bufferedPerPage[head.page] = (bufferedPerPage[head.page] as number) - 1;
+          if (head.page < 0) movedPending -= 1;
+          else bufferedPerPage[head.page] = (bufferedPerPage[head.page] as number) - 1;
           lastKey = [new Date(head.key.ms).toISOString(), head.key.id];
           const after = toPosition(positionAfter(lastKey));
           items.push({ item: head.item, before: previous, after });
@@ -239,20 +310,26 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
         // Full, with a known further item; or nothing further exists.
         if (items.length >= count && buffer.length > 0) return { items, next: previous, hasMore: true };
         if (exhausted) {
-          const next = items.length > 0 ? previous : toPosition({ c: null, k: lastKey, end: true });
+          const next = items.length > 0 ? previous : toPosition(stamp({ c: null, k: lastKey, end: true }));
           return { items, next, hasMore: false };
         }
         // Not full yet, or full and looking ahead for one more item: scan on.
         return null;
       };
 
-      if (origin.p) {
+      // A resumed call reads the head region again: conversations updated since the walk began, and a head page's pending items.
+      const movedFloor = Math.min(
+        walkTop !== null && startPosition !== null ? walkTop : Number.POSITIVE_INFINITY,
+        origin.h !== undefined ? Date.parse(origin.h) : Number.POSITIVE_INFINITY,
+      );
+      if (Number.isFinite(movedFloor)) await readMoved(movedFloor);
+      if (origin.p || origin.end || origin.u !== undefined) {
         // Sparse resume: only the pages still holding pending items, then the frontier.
-        const cursors = origin.p;
+        const cursors = origin.p ?? [];
         const pages = await Promise.all(cursors.map((cursor) => source.fetchPage(cursor)));
         pages.forEach((page, index) => ingest(page, cursors[index] ?? null));
         // Exactly the watermark the scan had reached: everything from the frontier on is at or below it.
-        watermark = Date.parse(origin.u ?? '');
+        if (origin.u !== undefined) watermark = Date.parse(origin.u);
         exhausted = origin.end === true || (stopBelowMs !== null && watermark < stopBelowMs);
         const done = emit();
         if (done) return done;

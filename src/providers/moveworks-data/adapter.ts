@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
+import { conversationKey } from '../../connection/merge.js';
 import { detailsOf, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient } from '../http.js';
@@ -174,6 +175,7 @@ export function createMoveworksDataAdapter(
         },
         count: async () => (await client.list('conversations', conversationCountQuery(expression))).count,
         checkOrder: checkNewestFirst,
+        keyOf: conversationKey,
       });
     };
 

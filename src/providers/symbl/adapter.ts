@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
+import { conversationKey } from '../../connection/merge.js';
 import type { Conversation, ConversationFilter, JsonValue, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { countKeptAll, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf } from '../counting.js';
@@ -149,6 +150,7 @@ export function createSymblAdapter(
             }),
           ...(plan.keep ? { keep: plan.keep } : {}),
           checkOrder: checkNewestFirst,
+          keyOf: conversationKey,
         });
       },
       // The id goes into `GET /conversations/{id}`: one that cannot be a path segment cannot exist.
