@@ -224,6 +224,26 @@ describe('resuming', () => {
     again.close();
   });
 
+  it("`after:` the connection's startCursor sends what arrived after the list a client shows, then live events", async () => {
+    const provider = providers[4] as Provider;
+    const before = await pollCounts();
+    const warm = collect(graph.url, { providers: [provider] });
+    await pollsDone(before, 1, [provider]);
+    const list = await graph.query<{ conversations: { pageInfo: { startCursor: string }; edges: Array<{ node: { providerId: string } }> } }>(
+      `query ($providers: [Provider!]) { conversations(first: 5, providers: $providers) { pageInfo { startCursor } edges { node { providerId } } } }`,
+      { providers: [provider] },
+    );
+    expect(list.errors).toBeUndefined();
+    const base = Date.now();
+    const missed = [1, 2].map((index) => emulatorOf(provider).addConversation({ createdAt: new Date(base + index) }));
+    await pollsDone(await pollCounts(), 1, [provider]);
+    const resumed = collect(graph.url, { providers: [provider], after: list.data?.conversations.pageInfo.startCursor });
+    const replay = await resumed.until(2);
+    expect(nodes(replay).map((node) => node?.providerId)).toEqual(missed.map((conversation) => conversation.id));
+    warm.close();
+    resumed.close();
+  });
+
   it('refuses a cursor it did not issue, or one of another filter, with BAD_USER_INPUT', async () => {
     const provider = providers[0] as Provider;
     const before = await pollCounts();
