@@ -8,6 +8,7 @@ import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from './streams/scan-setting
 import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
 import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations.js';
 import { loadLimitsConfig, type LimitsConfig } from './limits/settings.js';
+import { loadResponseCacheConfig, type ResponseCacheConfig } from './http/response-cache-settings.js';
 import { loadLiveConfig, type LiveConfig } from './live/settings.js';
 import { createEnvReader, type Env } from './env-reader.js';
 
@@ -69,6 +70,8 @@ export interface AppConfig {
   limits: LimitsConfig;
   /** Subscriptions: polling the vendors' heads, their limits (src/live/settings.ts). */
   live: LiveConfig;
+  /** Whole-result caching of queries, off unless RESPONSE_CACHE_TTL_MS is set (src/http/response-cache-settings.ts). */
+  responseCache: ResponseCacheConfig;
 }
 
 /** Throughput settings (issue #12). */
@@ -144,6 +147,7 @@ export function loadConfig(env: Env, vendors: readonly VendorModule[] = VENDORS)
     },
     limits: loadLimitsConfig(env, problems),
     live: loadLiveConfig(env, problems),
+    responseCache: loadResponseCacheConfig(env, problems),
   };
   for (const [provider, shared] of Object.entries(config.vendorSettings)) {
     if (shared.rateLimitPerSecond !== null) config.rateLimits.perSecond[provider as Provider] = shared.rateLimitPerSecond;

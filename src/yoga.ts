@@ -15,6 +15,7 @@ import { useOperationLimits } from './limits/plugin.js';
 import { useRequestBodyLimit } from './limits/request-body.js';
 import { createLive, isNotSubscription, useLiveSubscriptions, useSingleConnectionSse, type LiveService } from './live/index.js';
 import { useStrictRequestParams } from './http/request-params.js';
+import { responseCachePlugins } from './http/response-cache.js';
 import type { ProviderAdapter } from './providers/provider.js';
 import { schemaFor } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
@@ -186,6 +187,8 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
         blockFieldSuggestion: { enabled: !config.operations.introspection },
       }),
       usePartialErrors(),
+      // After usePartialErrors: a result with a vendor's error must be seen with it, and not cached.
+      ...responseCachePlugins(config.responseCache, sharedState.link),
       useLiveSubscriptions(config),
       ...(live ? useSingleConnectionSse(config.limits.maxRequestBodyBytes) : []),
       // After Yoga's own request parsers, so it wraps the one selected.

@@ -3,6 +3,7 @@ import type { Conversation } from '../domain.js';
 import { badUserInput } from '../errors.js';
 import { listPhaseDeadline } from '../limits/deadline.js';
 import { runWithDeadline } from '../request-scope.js';
+import { markUncacheable } from './cacheability.js';
 import {
   isPerson,
   parseConversationLocalId,
@@ -47,9 +48,14 @@ async function each<A extends { provider: ConversationAddress['provider'] }, T>(
         const address = parse(localId, context.config.vendors);
         if (!address) return notIssued();
         // A provider that is not configured here cannot hold the object.
-        if (!context.providers.includes(address.provider)) return null;
+        if (!context.providers.includes(address.provider)) {
+          markUncacheable(context);
+          return null;
+        }
         try {
-          return await find(address);
+          const found = await find(address);
+          if (found === null) markUncacheable(context);
+          return found;
         } catch (error) {
           return upstreamGraphQLError(error, address.provider);
         }
