@@ -5,14 +5,15 @@ import type { VendorModule, VendorSettings } from './providers/vendor-module.js'
 import { readSharedVendorSettings, readVendorSettings, type SharedVendorSettings } from './providers/vendor-settings.js';
 import { VENDORS } from './providers/vendors.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from './streams/scan-settings.js';
+import type { RateLimitConfig, SharedStateConfig } from './shared-state/settings.js';
 import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
-import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations.js';
+import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations-settings.js';
 import { loadLimitsConfig, type LimitsConfig } from './limits/settings.js';
 import { loadResponseCacheConfig, type ResponseCacheConfig } from './http/response-cache-settings.js';
 import { loadLiveConfig, type LiveConfig } from './live/settings.js';
 import { createEnvReader, type Env } from './env-reader.js';
 
-export type { HttpSettings, ScanSettings };
+export type { HttpSettings, RateLimitConfig, ScanSettings, SharedStateConfig };
 export { DEFAULT_SCAN_SETTINGS };
 
 /** Settings of each configured vendor (its module's `configuration.read`), in the vendor list's order. */
@@ -26,23 +27,7 @@ export interface RequestLimits {
   upstreamCallBudget: number;
 }
 
-/** State that replicas share: in Redis when `REDIS_URL` is set, else per process. */
-export interface SharedStateConfig {
-  /** `redis://` or `rediss://` URL; null keeps every piece of state in this process. */
-  redisUrl: string | null;
-  /** Prefix of every key, so several deployments can share one Redis. */
-  keyPrefix: string;
-  /** Bound on every Redis call; past it the call falls back to per-process state. */
-  commandTimeoutMs: number;
-}
 
-/** Our own limit on calls to each vendor, per credential (shared by replicas when Redis is on). */
-export interface RateLimitConfig {
-  /** Requests per second by vendor; a vendor without an entry is not limited by the graph. */
-  perSecond: Partial<Record<Provider, number>>;
-  /** How long a call may wait for its turn before it fails with `UPSTREAM_RATE_LIMITED`. */
-  queueMs: number;
-}
 
 export interface AppConfig {
   port: number;

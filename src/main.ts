@@ -1,6 +1,5 @@
 import { ConfigError, configuredProviders, loadConfig } from './config.js';
-import { startEmulators, type EmulatorSet } from './emulators/index.js';
-import { DEMO_LIVE_RATE, readLiveRate } from './emulators/options.js';
+import type { EmulatorSet } from './emulators/index.js';
 import { startServer } from './server.js';
 import { createGraph } from './yoga.js';
 
@@ -12,6 +11,8 @@ async function main(): Promise<void> {
     if (config.operations.production) {
       throw new ConfigError(['no vendor is configured: set at least one <PROVIDER>_BASE_URL (the demo emulators run only outside NODE_ENV=production)']);
     }
+    // The demo's emulators are loaded only now: a configured graph never loads them.
+    const [{ startEmulators }, { DEMO_LIVE_RATE, readLiveRate }] = await Promise.all([import('./emulators/index.js'), import('./emulators/options.js')]);
     let liveRatePerMinute: number;
     try {
       liveRatePerMinute = readLiveRate(process.env, DEMO_LIVE_RATE);

@@ -16,7 +16,7 @@ import {
   type MergeBound,
   type MergeInput,
   isPastBound,
-} from './merge.js';
+} from '../streams/merge.js';
 
 export interface RelayArgs {
   first?: number | null;

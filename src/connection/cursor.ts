@@ -1,7 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { JsonValue } from '../domain.js';
 import { badUserInput } from '../errors.js';
+import { canonicalJson } from '../streams/canonical-json.js';
 import { decodeBinaryJson, encodeBinaryJsonBase64url } from './binary-json.js';
+
+export { canonicalJson };
 
 /**
  * Cursors are `<payload>.<signature>`: the payload in compact binary JSON
@@ -27,17 +30,6 @@ export function bindingOf(value: JsonValue): string {
   return createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 16);
 }
 
-/** JSON with object keys sorted, so equal values digest equally. */
-export function canonicalJson(value: JsonValue): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 

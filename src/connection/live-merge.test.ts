@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createOffsetStream } from '../providers/pagination.js';
+import { createOffsetStream } from '../streams/offsets.js';
 import type { OrderedStream, SortKey } from '../providers/provider.js';
 import { parsePageRequest, resolveConnection, type Connection, type RelayArgs } from './connection.js';
 import { createCursorCodec } from './cursor.js';
-import { mergeStreams, type MergeInput } from './merge.js';
+import { mergeStreams, type MergeInput } from '../streams/merge.js';
 
 /**
  * The walk contract (docs/live-inbox.md) as a property of the merge over

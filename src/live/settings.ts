@@ -26,7 +26,7 @@ export interface LiveConfig {
   maxPendingEvents: number;
 }
 
-/** Allowed poll intervals (ms), for LIVE_POLL_INTERVAL_MS and each vendor's own. */
+/** Bounds of every poll interval, the graph's LIVE_POLL_INTERVAL_MS and each vendor's own (ms). */
 export const LIVE_POLL_INTERVAL_RANGE = { min: 50, max: 3_600_000 } as const;
 
 export const DEFAULT_LIVE = {

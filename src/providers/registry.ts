@@ -1,11 +1,10 @@
 import type { AppConfig } from '../config.js';
 import type { Provider } from '../domain.js';
-import type { UpstreamRuntime } from './http.js';
+import type { UpstreamRuntime } from './upstream-runtime.js';
 import type { ProviderAdapter } from './provider.js';
-import { createMemoryStore } from '../shared-state/store.js';
 
 /** One adapter per configured vendor (its module's `createAdapter`), in the vendor list's order (which also breaks ties). */
-export function createAdapters(config: AppConfig, runtime: UpstreamRuntime = { store: createMemoryStore() }): Map<Provider, ProviderAdapter> {
+export function createAdapters(config: AppConfig, runtime: UpstreamRuntime): Map<Provider, ProviderAdapter> {
   // Adapters receive the runtime hooks inside their http settings; every HttpClient spreads them into its options.
   const http = { ...config.http, ...runtime, coalesce: config.performance.coalesceUpstream };
   const adapters = new Map<Provider, ProviderAdapter>();

@@ -1,6 +1,5 @@
 import type { Provider } from '../domain.js';
 import type { VendorModule } from './vendor-module.js';
-import { VENDORS } from './vendors.js';
 
 /**
  * Vendor ids arrive inside global ids, which are unsigned: a client can put anything there. Before any id
@@ -23,7 +22,7 @@ export function pathSegmentProblem(id: string): string | null {
 }
 
 /** Why `id` cannot be a conversation id of `provider`, or null when it can. */
-export function vendorConversationIdProblem(provider: Provider, id: string, vendors: readonly VendorModule[] = VENDORS): string | null {
+export function vendorConversationIdProblem(provider: Provider, id: string, vendors: readonly VendorModule[]): string | null {
   const problem = pathSegmentProblem(id);
   if (problem) return problem;
   const format = vendors.find((vendor) => vendor.provider === provider)?.ids.conversation;

@@ -3,7 +3,7 @@ import { createGraphQLError } from 'graphql-yoga';
 import type { Conversation, JsonValue, Provider } from '../domain.js';
 import { bindingOf } from '../connection/cursor.js';
 import { parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
-import { compareNewestFirst, conversationKey, type MergeInput } from '../connection/merge.js';
+import { compareNewestFirst, conversationKey, type MergeInput } from '../streams/merge.js';
 import { ErrorCode, badUserInput, isUpstreamError, unsupportedPagination } from '../errors.js';
 import type { VendorModule } from '../providers/vendor-module.js';
 import type { GraphBuilder } from './builder.js';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RateLimitConfig } from '../config.js';
+import type { RateLimitConfig } from './settings.js';
 import type { Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
-import type { UpstreamGate } from '../providers/http.js';
+import type { UpstreamGate } from '../providers/upstream-runtime.js';
 import { SlidingWindowLog, windowFor, type Reservation } from './sliding-window.js';
 
 export interface GateCall {

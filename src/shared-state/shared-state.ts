@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config.js';
-import type { UpstreamGate } from '../providers/http.js';
+import type { RateLimitConfig, SharedStateConfig } from './settings.js';
+import type { UpstreamGate } from '../providers/upstream-runtime.js';
 import { createMemoryGate } from './memory-gate.js';
 import { createRedisGate } from './redis-gate.js';
 import { RedisLink, type SharedStateLogger } from './redis-link.js';
@@ -21,7 +21,7 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-export function createSharedState(config: AppConfig, options: { logger?: SharedStateLogger; probeIntervalMs?: number } = {}): SharedState {
+export function createSharedState(config: { sharedState: SharedStateConfig; rateLimits: RateLimitConfig }, options: { logger?: SharedStateLogger; probeIntervalMs?: number } = {}): SharedState {
   const { sharedState, rateLimits } = config;
   const localStore = createMemoryStore();
   const localGate = createMemoryGate(rateLimits);

@@ -1,4 +1,4 @@
-import { END_PROBE_BLOCK } from '../../src/providers/pagination.js';
+import { END_PROBE_BLOCK } from '../../src/streams/offsets.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { HttpSettings } from '../../src/providers/http-settings.js';

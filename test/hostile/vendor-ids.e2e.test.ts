@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/domain.js';
-import { PROVIDERS, type KnownProvider } from '../../src/providers/vendors.js';
+import { PROVIDERS, VENDORS, type KnownProvider } from '../../src/providers/vendors.js';
 import { vendorConversationIdProblem } from '../../src/providers/vendor-ids.js';
 import { startTestGraph, type TestGraph } from '../support/graph.js';
 
@@ -26,7 +26,7 @@ const FOREIGN: Record<KnownProvider, string[]> = {
 
 describe('the per-vendor id formats', () => {
   it.each(PROVIDERS)('%s refuses what no vendor id can be, and strings that are not its ids', (provider) => {
-    for (const id of [...HOSTILE, ...FOREIGN[provider]]) expect(vendorConversationIdProblem(provider, id), JSON.stringify(id)).not.toBeNull();
+    for (const id of [...HOSTILE, ...FOREIGN[provider]]) expect(vendorConversationIdProblem(provider, id, VENDORS), JSON.stringify(id)).not.toBeNull();
   });
 });
 

@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
-import { compareConversationKeys, conversationKey, mergeStreams } from '../../connection/merge.js';
+import { compareConversationKeys, conversationKey, mergeStreams } from '../../streams/merge.js';
 import { createdAtInRange, detailsOf, type Conversation, type ConversationFilter } from '../../domain.js';
 import { ErrorCode, UpstreamError, isUpstreamError } from '../../errors.js';
-import { countKeptRun, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf, type FetchWindow } from '../counting.js';
-import { createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
+import { countKeptRun, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf, type FetchWindow } from '../../streams/counting.js';
+import { createListStream, createOffsetStream, type OffsetWindow } from '../../streams/offsets.js';
 import type { ConversationKey, OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { ChatbaseClient, type ChatbaseConfig } from './client.js';
 import { translateFilter, utcDay, type ChatbaseQuery } from './filter.js';

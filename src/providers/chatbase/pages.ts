@@ -1,4 +1,4 @@
-import type { OffsetWindow } from '../pagination.js';
+import type { OffsetWindow } from '../../streams/offsets.js';
 
 /**
  * Page-number arithmetic for Chatbase's `page` (from 1) and `size` (1..100).

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
-import { conversationKey } from '../../connection/merge.js';
+import { conversationKey } from '../../streams/merge.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
-import { createOffsetStream, splitWindow, type OffsetWindow } from '../pagination.js';
+import { createOffsetStream, splitWindow, type OffsetWindow } from '../../streams/offsets.js';
 import type { ConversationKey, ProviderAdapter, ProviderSession } from '../provider.js';
 import { FLASHBACK_MAX_TAKE, FlashbackClient, type FlashbackConfig, type FlashbackConversationWire } from './client.js';
 import { toFlashbackQuery, type FlashbackFilterQuery } from './filter.js';

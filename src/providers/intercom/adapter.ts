@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
 import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { createOffsetStream } from '../pagination.js';
+import { createOffsetStream } from '../../streams/offsets.js';
 import type { MessageStream, OrderedStream, Position, ProviderAdapter, ProviderSession, StreamChunk, StreamItem } from '../provider.js';
 import { createLimiter } from '../concurrency.js';
 import {

@@ -3,9 +3,9 @@ import type { HttpSettings } from '../http-settings.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import type { Conversation } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { compareConversationKeys, conversationKey, mergeStreams } from '../../connection/merge.js';
+import { compareConversationKeys, conversationKey, mergeStreams } from '../../streams/merge.js';
 import { currentPhaseView } from '../../request-scope.js';
-import { storeKey, storeOf } from '../counting.js';
+import { storeKey, storeOf } from '../../streams/counting.js';
 import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession, WalkContext } from '../provider.js';
 import {
   MOVEWORKS_CONVERSATIONS_MAX_LIMIT,

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
-import { conversationKey } from '../../connection/merge.js';
+import { conversationKey } from '../../streams/merge.js';
 import { detailsOf, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient } from '../http.js';
-import { createListStream, createOffsetStream } from '../pagination.js';
+import { createListStream, createOffsetStream } from '../../streams/offsets.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { MoveworksDataClient, moveworksDataHeaders, type MoveworksDataConfig, type Rows, type Table, type WireInteraction } from './client.js';
 import { memberIds, toConversation, toMessage, toPerson, type MoveworksDataDetails } from './mapper.js';

@@ -1,5 +1,5 @@
 import type { ConversationFilter } from '../../domain.js';
-import type { OffsetWindow } from '../pagination.js';
+import type { OffsetWindow } from '../../streams/offsets.js';
 import {
   and,
   compare,

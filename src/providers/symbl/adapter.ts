@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
-import { conversationKey } from '../../connection/merge.js';
+import { conversationKey } from '../../streams/merge.js';
 import type { Conversation, ConversationFilter, JsonValue, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { countKeptAll, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf } from '../counting.js';
-import { END_PROBE_BLOCK, createListStream, createOffsetStream, type OffsetWindow } from '../pagination.js';
+import { countKeptAll, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf } from '../../streams/counting.js';
+import { END_PROBE_BLOCK, createListStream, createOffsetStream, type OffsetWindow } from '../../streams/offsets.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { isPathSegmentId } from '../path-segment.js';
 import { SymblClient, type SymblConfig } from './client.js';

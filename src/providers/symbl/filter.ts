@@ -1,6 +1,6 @@
 import { detailsOf, type Conversation, type ConversationFilter } from '../../domain.js';
 import type { SymblDetails } from './mapper.js';
-import { splitWindow, type OffsetWindow } from '../pagination.js';
+import { splitWindow, type OffsetWindow } from '../../streams/offsets.js';
 import { SYMBL_MAX_LIMIT, type SymblListQuery } from './client.js';
 import {
   SYMBL_MAX_SELECTORS,

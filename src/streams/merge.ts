@@ -10,7 +10,7 @@ import {
   type StreamChunk,
   type StreamItem,
   type WalkContext,
-} from '../providers/provider.js';
+} from './stream.js';
 
 /**
  * The k-way merge of ordered streams. One piece of code serves every mix:

@@ -1,5 +1,5 @@
-import { probeEnd } from './counting.js';
-import { isAfterKey, isBeforeKey, type OrderedStream, type Position, type SortKey, type StreamChunk, type StreamItem, type WalkContext } from './provider.js';
+import { probeEnd, type OffsetWindow } from './counting.js';
+import { isAfterKey, isBeforeKey, type OrderedStream, type Position, type SortKey, type StreamChunk, type StreamItem, type WalkContext } from './stream.js';
 
 /**
  * Offset arithmetic shared by every vendor whose list is addressed by
@@ -9,12 +9,8 @@ import { isAfterKey, isBeforeKey, type OrderedStream, type Position, type SortKe
  * away locally keep their positions, so offsets stay exact.
  */
 
-export interface OffsetWindow {
-  /** First upstream index to fetch. */
-  offset: number;
-  /** Number of upstream items to fetch. */
-  limit: number;
-}
+export type { OffsetWindow };
+
 
 /** Forward window: `count` items starting at `start` (+1 look-ahead when the total is unknown). */
 export function forwardWindow(start: number, count: number, totalKnown: boolean): OffsetWindow {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { END_PROBE_BLOCK, backwardWindow, createListStream, createOffsetStream, forwardWindow, splitWindow } from './pagination.js';
+import { END_PROBE_BLOCK, backwardWindow, createListStream, createOffsetStream, forwardWindow, splitWindow } from './offsets.js';
 import { walkBackward, walkForward } from '../../test/support/streams.js';
 
 describe('forwardWindow', () => {

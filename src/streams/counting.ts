@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../connection/cursor.js';
+import { canonicalJson } from './canonical-json.js';
 import type { JsonValue, Provider } from '../domain.js';
 import { createMemoryStore, type SharedStore } from '../shared-state/store.js';
-import type { OffsetWindow } from './pagination.js';
+
+
+export interface OffsetWindow {
+  /** First upstream index to fetch. */
+  offset: number;
+  /** Number of upstream items to fetch. */
+  limit: number;
+}
 
 /**
  * Counting lists whose vendor reports no total, by probing
