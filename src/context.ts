@@ -19,6 +19,8 @@ export interface GraphContext {
   session(provider: Provider): ProviderSession;
   /** Errors of providers that failed while others answered; appended to the response's `errors`. */
   partialErrors: GraphQLError[];
+  /** Where a page could not keep the walk contract exactly (docs/live-inbox.md): the answer's `extensions.warnings`. */
+  warnings: { code: string; message: string; provider?: string }[];
   /** Request id, deadline and upstream call budget; execution runs inside it (see useRequestScope). */
   readonly scope: RequestScope;
   /** Subscriptions (null when SUBSCRIPTIONS=false or in a context built without them). */
@@ -113,5 +115,6 @@ export function createContext(
       return session;
     },
     partialErrors: [],
+    warnings: [],
   };
 }

@@ -72,10 +72,15 @@ function usePartialErrors(): Plugin<GraphContext> {
     onExecute() {
       return {
         onExecuteDone({ args, result, setResult }) {
-          const partial = (args.contextValue as GraphContext).partialErrors;
-          if (partial.length === 0 || Symbol.asyncIterator in (result as object)) return;
+          const { partialErrors: partial, warnings } = args.contextValue as GraphContext;
+          if ((partial.length === 0 && warnings.length === 0) || Symbol.asyncIterator in (result as object)) return;
           const single = result as ExecutionResult;
-          setResult({ ...single, errors: [...(single.errors ?? []), ...partial] });
+          setResult({
+            ...single,
+            ...(partial.length > 0 ? { errors: [...(single.errors ?? []), ...partial] } : {}),
+            // Where a page could not keep the walk contract exactly: coded, never silent (docs/live-inbox.md).
+            ...(warnings.length > 0 ? { extensions: { ...single.extensions, warnings } } : {}),
+          });
         },
       };
     },

@@ -237,3 +237,22 @@ describe('upstream calls per page of 20', () => {
     for (const result of results) expect(result.violations, result.summary).toEqual(NONE);
   });
 });
+
+/** Where a vendor leaves no exact way, the answer says so: `extensions.warnings`, coded, never silent. */
+describe('warnings where no exact way exists', () => {
+  type Warned = GraphQLResponse<Page> & { extensions?: { warnings?: { code: string; provider?: string }[] } };
+  it('a backward page of Moveworks Conversations comes from its scan index; forward from it, moved ones are not followed', async () => {
+    graph = await startTestGraph({ only: ['MOVEWORKS_CONVERSATIONS'], emulators: { only: ['MOVEWORKS_CONVERSATIONS'] } });
+    const providers = ['MOVEWORKS_CONVERSATIONS'];
+    const head = (await graph.query<Page>(PAGE, { providers, first: 5 })) as Warned;
+    expect(head.extensions?.warnings).toBeUndefined();
+    const next = (await graph.query<Page>(PAGE, { providers, first: 5, after: head.data!.conversations.pageInfo.endCursor })) as Warned;
+    expect(next.extensions?.warnings).toBeUndefined();
+    const back = (await graph.query<Page>(PAGE, { providers, last: 5 })) as Warned;
+    expect(back.extensions?.warnings).toEqual([expect.objectContaining({ code: 'WALK_FROM_SNAPSHOT', provider: 'MOVEWORKS_CONVERSATIONS' })]);
+    const middle = (await graph.query<Page>(PAGE, { providers, last: 5, before: back.data!.conversations.pageInfo.startCursor })) as Warned;
+    const forward = (await graph.query<Page>(PAGE, { providers, first: 5, after: middle.data!.conversations.pageInfo.endCursor })) as Warned;
+    expect(forward.errors).toBeUndefined();
+    expect(forward.extensions?.warnings).toEqual([expect.objectContaining({ code: 'WALK_MOVED_UNTRACKED', provider: 'MOVEWORKS_CONVERSATIONS' })]);
+  });
+});

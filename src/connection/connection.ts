@@ -1,5 +1,5 @@
 import type { JsonValue } from '../domain.js';
-import type { SortKey } from '../providers/provider.js';
+import type { SortKey, WalkWarning } from '../providers/provider.js';
 import { badUserInput } from '../errors.js';
 import type { CursorCodec } from './cursor.js';
 import {
@@ -86,6 +86,8 @@ export interface Connection<T> {
   pageInfo: PageInfo;
   /** Inputs that failed during this page; their items are deferred to later pages, never skipped. */
   failures: InputFailure[];
+  /** Where this page could not keep the walk contract exactly: per input (its key), or the page's (null). */
+  warnings?: { key: string | null; warning: WalkWarning }[];
 }
 
 /**
@@ -105,6 +107,8 @@ export interface Connection<T> {
 interface DecodedCursor {
   boundary: Boundary;
   bound: MergeBound | null;
+  /** A cursor issued before keys were carried. */
+  keyless?: boolean;
   /** Inputs that failed on a page of the walk and have not caught up with the bound (a bit per input index). */
   unbounded: Set<number>;
 }
@@ -148,7 +152,7 @@ function decodeCursor<T>(
   if (!Array.isArray(payload) || payload.length < 1 || payload.length > 5) return refuse();
   const before = unpackBoundary(payload[0], untyped) ?? refuse();
   const none = new Set<number>();
-  if (payload.length === 1) return { boundary: before, bound: null, unbounded: none };
+  if (payload.length === 1) return { boundary: before, bound: null, unbounded: none, keyless: true };
   if (typeof payload[1] !== 'number') {
     // `[b, k, f?]`: a boundary with the walk's bound.
     if (payload.length > 3) return refuse();
@@ -162,7 +166,7 @@ function decodeCursor<T>(
   if (!input) return refuse();
   const after = unpackComponent(payload[2], input) ?? refuse();
   const boundary = cursor.argument === 'after' ? { ...before, [input.key]: after } : before;
-  if (payload.length === 3) return { boundary, bound: null, unbounded: none };
+  if (payload.length === 3) return { boundary, bound: null, unbounded: none, keyless: true };
   const bound = unpackBound(payload[3], untyped.length) ?? refuse();
   const unbounded = indicesOf(payload[4], untyped.length) ?? refuse();
   return { boundary, bound, unbounded };
@@ -200,6 +204,7 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
       edges: [],
       pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
       failures: [],
+      warnings: [],
     };
   }
   const walk = await walkMerge(inputs, compare, request.direction, boundary, request.count, {
@@ -272,8 +277,18 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
       },
     },
     failures: walk.failures,
+    warnings: [
+      ...(keyOf && decoded.keyless ? [{ key: null, warning: KEYLESS_CURSOR }] : []),
+      ...walk.warnings,
+    ],
   };
 }
+
+const KEYLESS_CURSOR: WalkWarning = {
+  code: 'CURSOR_WITHOUT_KEY',
+  message:
+    'This cursor is from an older version of the graph: this page resumed by positions alone, which a vendor list that changed since can shift (a conversation repeated or skipped). Its cursors carry keys again.',
+};
 
 function once<T>(compute: () => T): () => T {
   let done = false;

@@ -151,3 +151,19 @@ describe('the merge over streams that change between calls', () => {
     );
   });
 });
+
+describe('cursors issued before keys were carried', () => {
+  it('still read, and the page says it resumed by positions alone', async () => {
+    const items: Item[] = Array.from({ length: 6 }, (_, index) => ({ ms: 1000 - index, id: `x${index}`, input: 0 }));
+    const inputs: MergeInput<Item>[] = [{ key: 'a', stream: createOffsetStream<Item>({ reportsTotal: true, fetch: async ({ offset, limit }) => ({ items: items.slice(offset, offset + limit), total: items.length }), keyOf }) }];
+    const codec = createCursorCodec('old');
+    // The payload of an edge cursor as the graph wrote it before: [boundary, input, component after].
+    const old = codec.encode('b', [[[2]], 0, [3]]);
+    const page = await resolveConnection<Item>({ inputs, compare: newestFirst, keyOf, request: parsePageRequest({ first: 2, after: old }, 100), codec, binding: 'b', tolerateFailures: false });
+    expect(page.edges.map((edge) => edge.node.id)).toEqual(['x3', 'x4']);
+    expect(page.warnings).toEqual([{ key: null, warning: expect.objectContaining({ code: 'CURSOR_WITHOUT_KEY' }) }]);
+    const next = await resolveConnection<Item>({ inputs, compare: newestFirst, keyOf, request: parsePageRequest({ first: 2, after: page.pageInfo.endCursor }, 100), codec, binding: 'b', tolerateFailures: false });
+    expect(next.edges.map((edge) => edge.node.id)).toEqual(['x5']);
+    expect(next.warnings).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@ import type { HttpClientOptions } from './http.js';
  * and people and messages of a conversation.
  */
 
-export type { MessageStream, OrderedStream, Position, SortKey, StreamChunk, StreamItem, WalkContext } from '../streams/stream.js';
+export type { MessageStream, OrderedStream, Position, SortKey, StreamChunk, StreamItem, WalkContext, WalkWarning } from '../streams/stream.js';
 export { ID_ABOVE_ALL, ID_BELOW_ALL, isAfterKey, isBeforeKey } from '../streams/stream.js';
 
 /** What a global id carries besides provider and vendor id, to narrow look-ups. */

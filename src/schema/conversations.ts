@@ -86,6 +86,10 @@ export function defineConversationsField(builder: GraphBuilder, { vendors, Provi
             throw first;
           }
           context.partialErrors.push(...errors);
+          for (const { key, warning } of connection.warnings ?? []) {
+            const entry = { ...warning, ...(key !== null ? { provider: key } : {}) };
+            if (!context.warnings.some((seen) => seen.code === entry.code && seen.provider === entry.provider)) context.warnings.push(entry);
+          }
           return {
             ...connection,
             incompleteProviders: connection.failures.map((failure) => failure.key as Provider),

@@ -10,6 +10,7 @@ import {
   type StreamChunk,
   type StreamItem,
   type WalkContext,
+  type WalkWarning,
 } from './stream.js';
 
 /**
@@ -56,6 +57,8 @@ export interface MergeWalk<T> {
   /** Items may remain in the walk direction (always true while an input has failed). */
   hasMore: boolean;
   failures: InputFailure[];
+  /** Warnings of the inputs' chunks (their key and the warning), each once. */
+  warnings: { key: string; warning: WalkWarning }[];
 }
 
 export interface WalkOptions<T = unknown> {
@@ -141,6 +144,7 @@ export async function walkMerge<T>(
 ): Promise<MergeWalk<T>> {
   const forward = direction === 'forward';
   const failures: InputFailure[] = [];
+  const warnings: { key: string; warning: WalkWarning }[] = [];
   const keyed = options.keyed;
   const states: InputState<T>[] = inputs.map((input, index) => {
     const component = boundary[input.key] ?? (forward ? 'start' : 'end');
@@ -189,6 +193,9 @@ export async function walkMerge<T>(
       state.buffer = [];
       failures.push({ key: state.key, error });
       return;
+    }
+    for (const warning of chunk.warnings ?? []) {
+      if (!warnings.some((seen) => seen.key === state.key && seen.warning.code === warning.code)) warnings.push({ key: state.key, warning });
     }
     // The streams keep to the bound; the merge checks it again, so one that only pages by offsets cannot repeat or reorder.
     const items = keyed ? chunk.items.filter((entry) => pastBound(state, entry.item)) : chunk.items;
@@ -266,7 +273,7 @@ export async function walkMerge<T>(
     if (forward) last.after = { ...last.after, [last.input]: reached };
     else last.before = { ...last.before, [last.input]: reached };
   }
-  return { edges, next, hasMore, failures };
+  return { edges, next, hasMore, failures, warnings };
 }
 
 export function isBoundary(value: unknown, inputs: MergeInput<unknown>[]): value is Boundary {
@@ -335,6 +342,7 @@ export function mergeStreams<T>(inputs: MergeInput<T>[], compare: (a: T, b: T) =
     items: walk.edges.map((edge) => ({ item: edge.item, before: packBoundary(edge.before, untyped), after: packBoundary(edge.after, untyped) })),
     next: packBoundary(walk.next, untyped),
     hasMore: walk.hasMore,
+    ...(walk.warnings.length > 0 ? { warnings: walk.warnings.map((entry) => entry.warning) } : {}),
   });
   const boundaryFrom = (position: Position | null, fallback: Component): Boundary => {
     if (position === null) return Object.fromEntries(inputs.map((input) => [input.key, fallback]));

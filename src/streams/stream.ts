@@ -17,7 +17,16 @@ export interface StreamItem<T> {
   after: Position;
 }
 
+/** Where a stream leaves the walk contract no exact way (docs/live-inbox.md): said in the answer, never silent. */
+export interface WalkWarning {
+  /** Stable, e.g. `WALK_FROM_SNAPSHOT`. */
+  code: string;
+  message: string;
+}
+
 export interface StreamChunk<T> {
+  /** Where this chunk could not keep the walk contract exactly. */
+  warnings?: WalkWarning[];
   /** In walk order: forward = the stream's order; backward = reversed. */
   items: StreamItem<T>[];
   /** Where the next call in the same direction continues. */

@@ -6,7 +6,7 @@ import { ErrorCode, UpstreamError } from '../../errors.js';
 import { compareConversationKeys, conversationKey, mergeStreams } from '../../streams/merge.js';
 import { currentPhaseView } from '../../request-scope.js';
 import { storeKey, storeOf } from '../../streams/counting.js';
-import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession, WalkContext } from '../provider.js';
+import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession, WalkContext, WalkWarning } from '../provider.js';
 import {
   MOVEWORKS_CONVERSATIONS_MAX_LIMIT,
   DEFAULT_SCAN_LIMIT,
@@ -48,6 +48,13 @@ import { createEmptyScanStream, createWatermarkStream } from './watermark.js';
 const CONVERSATION_ID = /^conv_[0-9A-Za-z]{1,64}$/;
 
 const PROVIDER = 'MOVEWORKS_CONVERSATIONS';
+
+/** Backward pages are cut from a scan index: the walk contract holds as of its scan, not for changes since. */
+const FROM_SNAPSHOT: WalkWarning = {
+  code: 'WALK_FROM_SNAPSHOT',
+  message:
+    'Moveworks Conversations pages backward from a scan index (reused for SCAN_INDEX_TTL_MS): conversations created or updated after it was built are not in these pages. Page forward from the head for the live list.',
+};
 
 function orderViolation(what: string): () => Error {
   return () =>
@@ -129,7 +136,7 @@ export function createMoveworksConversationsAdapter(
       };
       return {
         ...forward,
-        backward: async (end: Position | null, count: number) => (await loadView()).backward(end, count),
+        backward: async (end: Position | null, count: number) => ({ ...(await loadView()).backward(end, count), warnings: [FROM_SNAPSHOT] }),
         count: async () => (await loadView()).count,
       };
     };

@@ -1,4 +1,11 @@
-import type { OrderedStream, Position, StreamChunk, StreamItem, WalkContext } from '../provider.js';
+import type { OrderedStream, Position, StreamChunk, StreamItem, WalkContext, WalkWarning } from '../provider.js';
+
+/** A forward walk resumed from a position without `t` (cut from a backward page) cannot look for moved conversations. */
+export const MOVED_UNTRACKED: WalkWarning = {
+  code: 'WALK_MOVED_UNTRACKED',
+  message:
+    'This forward page resumed from a backward cursor: conversations updated since (which the vendor moves to the head of its order) are not looked for and may be missing. Start a forward walk at the head to follow them.',
+};
 
 /**
  * Newest-`createdAt`-first over a list the vendor orders by `updated_at`
@@ -323,6 +330,8 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
         origin.h !== undefined ? Date.parse(origin.h) : Number.POSITIVE_INFINITY,
       );
       if (Number.isFinite(movedFloor)) await readMoved(movedFloor);
+      const untracked = walk !== undefined && startPosition !== null && walkTop === null;
+      const withWarnings = (chunk: StreamChunk<T>): StreamChunk<T> => (untracked ? { ...chunk, warnings: [MOVED_UNTRACKED] } : chunk);
       if (origin.p || origin.end || origin.u !== undefined) {
         // Sparse resume: only the pages still holding pending items, then the frontier.
         const cursors = origin.p ?? [];
@@ -332,7 +341,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
         if (origin.u !== undefined) watermark = Date.parse(origin.u);
         exhausted = origin.end === true || (stopBelowMs !== null && watermark < stopBelowMs);
         const done = emit();
-        if (done) return done;
+        if (done) return withWarnings(done);
       }
       for (;;) {
         const cursor = frontier;
@@ -341,7 +350,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
         frontier = page.nextCursor;
         exhausted = page.nextCursor === null || (stopBelowMs !== null && watermark < stopBelowMs);
         const done = emit();
-        if (done) return done;
+        if (done) return withWarnings(done);
       }
     },
   };
