@@ -1,14 +1,6 @@
 import { usePersistedOperations, type UsePersistedOperationsOptions } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import {
-  DEFAULT_MANIFEST_PATH,
-  PERSISTED_OPERATION_MODES,
-  PersistedOperationErrorCode,
-  loadPersistedOperationsConfig,
-  readManifest,
-  type PersistedOperationMode,
-  type PersistedOperationsConfig,
-} from './persisted-operations-settings.js';
+import { PersistedOperationErrorCode, type PersistedOperationsConfig } from './persisted-operations-settings.js';
 
 /**
  * Trusted documents: the operations in schema/operations, hashed by the
@@ -24,16 +16,6 @@ import {
  * documents convention the codegen docs use) or Apollo's
  * `extensions.persistedQuery.sha256Hash`.
  */
-
-export {
-  DEFAULT_MANIFEST_PATH,
-  PERSISTED_OPERATION_MODES,
-  PersistedOperationErrorCode,
-  loadPersistedOperationsConfig,
-  readManifest,
-  type PersistedOperationMode,
-  type PersistedOperationsConfig,
-};
 
 /** `documentId`, else Apollo's `extensions.persistedQuery.sha256Hash`. */
 function persistedOperationId(params: GraphQLParams): string | null {
