@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { GraphQLError, type ExecutionResult, type ValidationContext } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLError, ValidationContext } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AppConfig } from './config.js';
 import { createCursorCodec } from './connection/cursor.js';
 import { createContext, type GraphContext } from './context.js';
@@ -10,10 +10,12 @@ import { createObservability, type Observability } from './observability/index.j
 import { profileOptions } from './observability/profile.js';
 import { persistedOperationPlugins } from './persisted-operations.js';
 import { createAdapters } from './providers/registry.js';
-import { markArrival, runInRequestScope } from './request-scope.js';
 import { useOperationLimits } from './limits/plugin.js';
 import { useRequestBodyLimit } from './limits/request-body.js';
 import { createLive, isNotSubscription, useLiveSubscriptions, useSingleConnectionSse, type LiveService } from './live/index.js';
+import { useStableErrorCodes } from './http/error-codes.js';
+import { usePartialErrors } from './http/partial-errors.js';
+import { useRequestScope } from './http/request-scope.js';
 import { useStrictRequestParams } from './http/request-params.js';
 import { responseCachePlugins } from './http/response-cache.js';
 import type { ProviderAdapter } from './providers/provider.js';
@@ -65,78 +67,6 @@ subscription NewConversations {
   }
 }
 `;
-
-/** Appends the errors of providers that failed while others answered. */
-function usePartialErrors(): Plugin<GraphContext> {
-  return {
-    onExecute() {
-      return {
-        onExecuteDone({ args, result, setResult }) {
-          const { partialErrors: partial, warnings } = args.contextValue as GraphContext;
-          if ((partial.length === 0 && warnings.length === 0) || Symbol.asyncIterator in (result as object)) return;
-          const single = result as ExecutionResult;
-          setResult({
-            ...single,
-            ...(partial.length > 0 ? { errors: [...(single.errors ?? []), ...partial] } : {}),
-            // Where a page could not keep the walk contract exactly: coded, never silent (docs/live-inbox.md).
-            ...(warnings.length > 0 ? { extensions: { ...single.extensions, warnings } } : {}),
-          });
-        },
-      };
-    },
-  };
-}
-
-/** Runs execution inside the request's scope, so every upstream call sees its deadline, budget and id. */
-function useRequestScope(): Plugin<GraphContext> {
-  return {
-    onRequest({ request }) {
-      markArrival(request);
-    },
-    onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn((args) => runInRequestScope((args.contextValue as GraphContext).scope, () => executeFn(args)));
-    },
-  };
-}
-
-/** Gives parse, validation and variable errors (query limits included) a stable code, as the rest of the graph's errors have. */
-function useStableErrorCodes(): Plugin<GraphContext> {
-  const tag = (error: GraphQLError, code: string): GraphQLError =>
-    error.extensions?.code
-      ? error
-      : new GraphQLError(error.message, {
-          nodes: error.nodes,
-          source: error.source,
-          positions: error.positions,
-          path: error.path,
-          originalError: error.originalError,
-          extensions: { ...error.extensions, code },
-        });
-  return {
-    onParse() {
-      return ({ result, replaceParseResult }) => {
-        if (result instanceof GraphQLError) replaceParseResult(tag(result, 'GRAPHQL_PARSE_FAILED'));
-      };
-    },
-    onValidate() {
-      return ({ result, setResult }) => {
-        if (result.length > 0) setResult(result.map((error) => tag(error, 'GRAPHQL_VALIDATION_FAILED')));
-      };
-    },
-    onExecute() {
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (Symbol.asyncIterator in (result as object)) return;
-          const single = result as ExecutionResult;
-          // Variable coercion fails before any resolver runs: no path, no data.
-          if (single.errors && single.data === undefined) {
-            setResult({ ...single, errors: single.errors.map((error) => (error.path ? error : tag(error, 'BAD_USER_INPUT'))) });
-          }
-        },
-      };
-    },
-  };
-}
 
 /** Query limits reported as validation errors (so they get a code), instead of thrown. */
 const reportLimit = {
