@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { HttpSettings } from '../../src/providers/http-settings.js';
-import { MOVEWORKS_DATA_FILTER } from '../../src/providers/moveworks-data/query.js';
+import { MOVEWORKS_DATA_FILTER } from '../../src/providers/moveworks-data/filter.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../src/errors.js';
 import { DEFAULT_HTTP_SETTINGS } from '../../src/providers/http.js';

@@ -3,17 +3,16 @@ import type { HttpSettings } from '../http-settings.js';
 import { conversationKey } from '../../streams/merge.js';
 import { detailsOf, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { HttpClient } from '../http.js';
 import { createListStream, createOffsetStream } from '../../streams/offsets.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
-import { MoveworksDataClient, moveworksDataHeaders, type MoveworksDataConfig, type Rows, type Table, type WireInteraction } from './client.js';
+import { MoveworksDataClient, type MoveworksDataConfig, type Rows, type Table, type WireInteraction } from './client.js';
+import { conversationScope } from './filter.js';
 import { memberIds, toConversation, toMessage, toPerson, type MoveworksDataDetails } from './mapper.js';
 import { renderFilter } from './odata.js';
 import {
   CONVERSATION_FIELDS,
   chunkByQueryLength,
   conversationCountQuery,
-  conversationScope,
   conversationWindowQuery,
   conversationsByIdQuery,
   interactionsByConversationQuery,
@@ -66,14 +65,7 @@ export function createMoveworksDataAdapter(
   http: HttpSettings,
   options: MoveworksDataAdapterOptions = {},
 ): ProviderAdapter {
-  const client = new MoveworksDataClient(
-    new HttpClient({
-      provider: 'MOVEWORKS_DATA',
-      baseUrl: config.baseUrl,
-      headers: moveworksDataHeaders(config),
-      ...http,
-    }),
-  );
+  const client = new MoveworksDataClient(config, http);
   const urlOverhead = new URL(config.baseUrl).href.replace(/\/+$/, '').length + '/records/conversations?'.length;
   const queryBudget = Math.max(256, (options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH) - urlOverhead);
 

@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import type { HttpClient } from '../http.js';
+import { HttpClient } from '../http.js';
+import type { HttpSettings } from '../http-settings.js';
 import { looseInstant, wireSchema, type WireSchema } from '../wire-schema.js';
 import type { Query } from './query.js';
 
@@ -100,9 +101,18 @@ export function moveworksDataHeaders(config: MoveworksDataConfig): Record<string
   return { authorization: config.token };
 }
 
-/** One client for the three tables; every call goes through the shared HttpClient. */
+/** One client for the three tables; every call goes through its HttpClient. */
 export class MoveworksDataClient {
-  constructor(private readonly http: HttpClient) {}
+  private readonly http: HttpClient;
+
+  constructor(config: MoveworksDataConfig, settings: HttpSettings) {
+    this.http = new HttpClient({
+      provider: 'MOVEWORKS_DATA',
+      baseUrl: config.baseUrl,
+      headers: moveworksDataHeaders(config),
+      ...settings,
+    });
+  }
 
   /** Requests sent so far (retries and nextLinks included). */
   get requestCount(): number {

@@ -1,9 +1,6 @@
-import type { ConversationFilter } from '../../domain.js';
 import type { OffsetWindow } from '../../streams/offsets.js';
 import {
-  and,
   compare,
-  datetime,
   inList,
   renderFilter,
   renderOrderBy,
@@ -12,32 +9,6 @@ import {
   type Expression,
   type OrderKey,
 } from './odata.js';
-import { filterList } from '../filter-values.js';
-import { defineVendorFilter } from '../vendor-module.js';
-
-export interface MoveworksDataFilterSection {
-  userIds: string[] | null;
-  routes: string[] | null;
-  primaryDomains: string[] | null;
-}
-
-export const MOVEWORKS_DATA_FILTER = defineVendorFilter({
-  key: 'moveworksData',
-  input: {
-    name: 'MoveworksDataFilter',
-    description: 'Applies to Moveworks Data API conversations only.',
-    fields: {
-      userIds: { type: 'String', list: true },
-      routes: { type: 'String', list: true },
-      primaryDomains: { type: 'String', list: true },
-    },
-  },
-  parse: (value, argument): MoveworksDataFilterSection => ({
-    userIds: filterList(value.userIds, `${argument}.userIds`),
-    routes: filterList(value.routes, `${argument}.routes`),
-    primaryDomains: filterList(value.primaryDomains, `${argument}.primaryDomains`),
-  }),
-});
 
 /**
  * Every upstream request the Moveworks Data adapter makes, as pure functions
@@ -68,36 +39,6 @@ export const INTERACTION_ORDER: readonly OrderKey<InteractionField>[] = [
 ];
 
 export type Query = Record<string, string>;
-
-export type ConversationScope =
-  /** A filter that no conversation can match (an empty list): no upstream call at all. */
-  | { matchesNothing: true }
-  | { matchesNothing: false; filter: Expression<ConversationField> | null };
-
-/**
- * The graph's filter in OData terms. Everything is pushed down exactly:
- * `createdAt` is the half-open `created_time ge from and created_time lt to`,
- * each list of the `moveworksData` section is an `in (…)`, sections AND-ed.
- */
-export function conversationScope(filter: ConversationFilter): ConversationScope {
-  const parts: Expression<ConversationField>[] = [];
-  const range = filter.createdAt;
-  if (range?.from) parts.push(compare('created_time', 'ge', datetime(range.from)));
-  if (range?.to) parts.push(compare('created_time', 'lt', datetime(range.to)));
-  const section = MOVEWORKS_DATA_FILTER.of(filter);
-  const lists: [ConversationField, string[] | null | undefined][] = [
-    ['user_id', section?.userIds],
-    ['route', section?.routes],
-    ['primary_domain', section?.primaryDomains],
-  ];
-  for (const [field, values] of lists) {
-    if (!values) continue;
-    const distinct = [...new Set(values)];
-    if (distinct.length === 0) return { matchesNothing: true };
-    parts.push(distinct.length === 1 ? compare(field, 'eq', string(distinct[0] as string)) : inList(field, distinct.map(string)));
-  }
-  return { matchesNothing: false, filter: parts.length === 0 ? null : and(...parts) };
-}
 
 function withFilter<F extends string>(query: Query, filter: Expression<F> | null, allowed: readonly F[]): Query {
   return filter ? { $filter: renderFilter(filter, allowed), ...query } : query;

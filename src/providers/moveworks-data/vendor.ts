@@ -1,6 +1,6 @@
 import { defineDetailsType, defineVendor } from '../vendor-module.js';
 import type { MoveworksDataDetails } from './mapper.js';
-import { MOVEWORKS_DATA_FILTER } from './query.js';
+import { MOVEWORKS_DATA_FILTER } from './filter.js';
 import { createMoveworksDataAdapter } from './adapter.js';
 import { moveworksDataHeaders, type MoveworksDataConfig } from './client.js';
 import { MOVEWORKS_DATA_CONVERSATION_ID } from './ids.js';
