@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,4 +53,40 @@ describe('the layers (docs/architecture.md)', () => {
       rmSync(root, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+/** The files every vendor folder has (docs/architecture.md, "A vendor folder"). */
+const SHAPE = ['vendor.ts', 'client.ts', 'adapter.ts', 'mapper.ts', 'filter.ts', 'ids.ts'];
+
+/** Per vendor folder under `root`/src/providers: a missing file of the shape, or a file other than client.ts building an HTTP client. */
+function shapeProblems(root: string): string[] {
+  const providers = join(root, 'src/providers');
+  const folders = readdirSync(providers).filter((entry) => statSync(join(providers, entry)).isDirectory());
+  return folders.flatMap((folder) => {
+    const directory = join(providers, folder);
+    const missing = SHAPE.filter((file) => !existsSync(join(directory, file))).map((file) => `${folder}: no ${file}`);
+    const http = readdirSync(directory)
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'client.ts')
+      .filter((file) => /from '\.\.\/http\.js'/.test(readFileSync(join(directory, file), 'utf8')))
+      .map((file) => `${folder}: ${file} imports the HTTP client (only client.ts may)`);
+    return [...missing, ...http];
+  });
+}
+
+describe('every vendor folder the same shape', () => {
+  it('has vendor, client, adapter, mapper, filter and ids, and only its client builds the HTTP client', () => {
+    expect(shapeProblems(REPO)).toEqual([]);
+  });
+
+  it('fails on a folder missing a file and on an adapter building its own HTTP client', () => {
+    const root = mkdtempSync(join(tmpdir(), 'shape-'));
+    try {
+      mkdirSync(join(root, 'src/providers/acme'), { recursive: true });
+      for (const file of SHAPE.filter((name) => name !== 'filter.ts')) writeFileSync(join(root, 'src/providers/acme', file), 'export {};\n');
+      writeFileSync(join(root, 'src/providers/acme/adapter.ts'), "import { HttpClient } from '../http.js';\nexport const c = HttpClient;\n");
+      expect(shapeProblems(root)).toEqual(['acme: no filter.ts', 'acme: adapter.ts imports the HTTP client (only client.ts may)']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
