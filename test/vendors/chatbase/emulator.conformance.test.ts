@@ -8,7 +8,7 @@ import {
   startChatbaseEmulator,
   type ChatbaseEmulator,
   type ChatbaseWireConversation,
-} from '../../src/emulators/chatbase.js';
+} from '../../../src/emulators/chatbase.js';
 
 /** Each test checks one behaviour the vendor's docs describe (or the project decided where the docs are silent). */
 

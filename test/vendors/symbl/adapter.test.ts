@@ -1,17 +1,17 @@
-import { END_PROBE_BLOCK } from '../../src/streams/offsets.js';
+import { END_PROBE_BLOCK } from '../../../src/streams/offsets.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { HttpSettings } from '../../src/providers/http-settings.js';
-import { SYMBL_FILTER } from '../../src/providers/symbl/filter.js';
-import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
-import { ErrorCode, UpstreamError } from '../../src/errors.js';
-import { startSymblEmulator, type SymblEmulator, type SymblWireConversation } from '../../src/emulators/symbl.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../src/providers/http.js';
-import type { OrderedStream, ProviderAdapter, ProviderSession } from '../../src/providers/provider.js';
-import { checkNewestFirst, createSymblAdapter } from '../../src/providers/symbl/adapter.js';
-import { SYMBL_EPOCH } from '../../src/providers/symbl/filter.js';
-import { toConversation } from '../../src/providers/symbl/mapper.js';
-import { walkBackward, walkForward } from '../support/streams.js';
+import type { HttpSettings } from '../../../src/providers/http-settings.js';
+import { SYMBL_FILTER } from '../../../src/providers/symbl/filter.js';
+import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
+import { ErrorCode, UpstreamError } from '../../../src/errors.js';
+import { startSymblEmulator, type SymblEmulator, type SymblWireConversation } from '../../../src/emulators/symbl.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
+import type { OrderedStream, ProviderAdapter, ProviderSession } from '../../../src/providers/provider.js';
+import { checkNewestFirst, createSymblAdapter } from '../../../src/providers/symbl/adapter.js';
+import { SYMBL_EPOCH } from '../../../src/providers/symbl/filter.js';
+import { toConversation } from '../../../src/providers/symbl/mapper.js';
+import { walkBackward, walkForward } from '../../support/streams.js';
 
 /** The Symbl adapter against the Symbl emulator over HTTP. */
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { HttpSettings } from '../../src/providers/http-settings.js';
-import { MOVEWORKS_DATA_FILTER } from '../../src/providers/moveworks-data/filter.js';
-import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
-import { ErrorCode, UpstreamError } from '../../src/errors.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../src/providers/http.js';
-import type { OrderedStream, Position, ProviderAdapter, StreamChunk } from '../../src/providers/provider.js';
-import { createMoveworksDataAdapter } from '../../src/providers/moveworks-data/adapter.js';
+import type { HttpSettings } from '../../../src/providers/http-settings.js';
+import { MOVEWORKS_DATA_FILTER } from '../../../src/providers/moveworks-data/filter.js';
+import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
+import { ErrorCode, UpstreamError } from '../../../src/errors.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
+import type { OrderedStream, Position, ProviderAdapter, StreamChunk } from '../../../src/providers/provider.js';
+import { createMoveworksDataAdapter } from '../../../src/providers/moveworks-data/adapter.js';
 import {
   MOVEWORKS_DATA_DOMAINS,
   MOVEWORKS_DATA_ROUTES,
@@ -15,8 +15,8 @@ import {
   type MoveworksDataEmulator,
   type MoveworksDataWireConversation,
   type MoveworksDataWireInteraction,
-} from '../../src/emulators/moveworks-data.js';
-import { walkBackward, walkForward } from '../support/streams.js';
+} from '../../../src/emulators/moveworks-data.js';
+import { walkBackward, walkForward } from '../../support/streams.js';
 
 const HTTP: HttpSettings = {
   ...DEFAULT_HTTP_SETTINGS,

@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { HttpSettings } from '../../src/providers/http-settings.js';
-import { MOVEWORKS_CONVERSATIONS_FILTER } from '../../src/providers/moveworks-conversations/filter.js';
-import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
-import { ErrorCode, UpstreamError } from '../../src/errors.js';
+import type { HttpSettings } from '../../../src/providers/http-settings.js';
+import { MOVEWORKS_CONVERSATIONS_FILTER } from '../../../src/providers/moveworks-conversations/filter.js';
+import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
+import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 import {
   startMoveworksConversationsEmulator,
   type MoveworksConversationsEmulator,
   type MoveworksWireConversation,
   type MoveworksWireMessage,
-} from '../../src/emulators/moveworks-conversations.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../src/providers/http.js';
-import { createMoveworksConversationsAdapter } from '../../src/providers/moveworks-conversations/adapter.js';
-import type { OrderedStream, Position, ProviderAdapter, ProviderSession } from '../../src/providers/provider.js';
-import { walkBackward, walkForward } from '../support/streams.js';
+} from '../../../src/emulators/moveworks-conversations.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
+import { createMoveworksConversationsAdapter } from '../../../src/providers/moveworks-conversations/adapter.js';
+import type { OrderedStream, Position, ProviderAdapter, ProviderSession } from '../../../src/providers/provider.js';
+import { walkBackward, walkForward } from '../../support/streams.js';
 
 const ANCHOR = new Date('2025-03-01T00:00:00.000Z');
 const HTTP: HttpSettings = {

@@ -6,7 +6,7 @@ import {
   type MoveworksConversationsEmulator,
   type MoveworksWireConversation,
   type MoveworksWireMessage,
-} from '../../src/emulators/moveworks-conversations.js';
+} from '../../../src/emulators/moveworks-conversations.js';
 
 /** Every documented behaviour of the Moveworks Conversations API (beta), over real HTTP. */
 

@@ -7,7 +7,7 @@ import {
   startMoveworksDataEmulator,
   type MoveworksDataEmulator,
   type MoveworksDataWireConversation,
-} from '../../src/emulators/moveworks-data.js';
+} from '../../../src/emulators/moveworks-data.js';
 
 /** Each test checks one behaviour of the vendor's docs (or of the project's decisions where the docs are silent). */
 

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { HttpSettings } from '../../src/providers/http-settings.js';
-import { EMPTY_FILTER, detailsOf, type Conversation, type ConversationFilter, type Message } from '../../src/domain.js';
-import { CHATBASE_FILTER } from '../../src/providers/chatbase/filter.js';
-import type { ChatbaseDetails } from '../../src/providers/chatbase/mapper.js';
-import { ErrorCode, UpstreamError } from '../../src/errors.js';
-import { startChatbaseEmulator, type ChatbaseEmulator, type ChatbaseWireConversation } from '../../src/emulators/chatbase.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../src/providers/http.js';
-import type { OrderedStream, Position, ProviderAdapter, ProviderSession, StreamChunk } from '../../src/providers/provider.js';
-import { createChatbaseAdapter } from '../../src/providers/chatbase/adapter.js';
-import { CHATBASE_SOURCES } from '../../src/providers/chatbase/filter.js';
-import { walkBackward, walkForward } from '../support/streams.js';
+import type { HttpSettings } from '../../../src/providers/http-settings.js';
+import { EMPTY_FILTER, detailsOf, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
+import { CHATBASE_FILTER } from '../../../src/providers/chatbase/filter.js';
+import type { ChatbaseDetails } from '../../../src/providers/chatbase/mapper.js';
+import { ErrorCode, UpstreamError } from '../../../src/errors.js';
+import { startChatbaseEmulator, type ChatbaseEmulator, type ChatbaseWireConversation } from '../../../src/emulators/chatbase.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
+import type { OrderedStream, Position, ProviderAdapter, ProviderSession, StreamChunk } from '../../../src/providers/provider.js';
+import { createChatbaseAdapter } from '../../../src/providers/chatbase/adapter.js';
+import { CHATBASE_SOURCES } from '../../../src/providers/chatbase/filter.js';
+import { walkBackward, walkForward } from '../../support/streams.js';
 
 const http: HttpSettings = {
   ...DEFAULT_HTTP_SETTINGS,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { flashbackDemoData } from '../src/emulators/flashback.js';
-import { startTestGraph, type GraphQLResponse, type TestGraph } from './support/graph.js';
+import { flashbackDemoData } from '../../../src/emulators/flashback.js';
+import { startTestGraph, type GraphQLResponse, type TestGraph } from '../../support/graph.js';
 
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
 const emulatorData = flashbackDemoData({ anchor: ANCHOR });

@@ -8,8 +8,8 @@ import {
   type SymblEmulator,
   type SymblWireConversation,
   type SymblWireMessage,
-} from '../../src/emulators/symbl.js';
-import { parseRsql, RsqlSyntaxError } from '../../src/emulators/rsql.js';
+} from '../../../src/emulators/symbl.js';
+import { parseRsql, RsqlSyntaxError } from '../../../src/emulators/rsql.js';
 
 /** Conformance of the Symbl emulator with the vendor's docs, over real HTTP. */
 
