@@ -1,14 +1,25 @@
 /**
  * A small OData v4 query engine for emulators: `$filter` (eq ne gt ge lt le,
- * and or not, parentheses, `in (…)`, quoted strings with `''` escaping,
- * unquoted ISO datetimes compared as instants, numbers, null, true, false),
- * `$select`, `$orderby`, `$top`, `$skip`, `$count`, and server-driven paging
- * with an absolute `@odata.nextLink` carrying a `$skiptoken`.
+ * and or not, parentheses, OData 4.01 `in (…)`, quoted strings with `''`
+ * escaping, unquoted ISO datetimes compared as instants, numbers, null, true,
+ * false), `$select`, `$orderby`, `$top`, `$skip`, `$count`, and server-driven
+ * paging with an absolute `@odata.nextLink` carrying a `$skiptoken`.
+ *
+ * `$filter` is read by `@odata/parser` (a parser of the OASIS OData v4 ABNF
+ * that the graph did not write), so the emulator checks the graph's filter
+ * builder against an independent reading of the syntax. That grammar is
+ * OData 4.0's; the one 4.01 production the vendor documents beyond it, `in`,
+ * is read here as its definition, `a in (x, y)` = `(a eq x or a eq y)`, with
+ * each list item read by the library's own literal rule (see `expandIn`).
  *
  * Strict on purpose: an unknown property, an operand of the wrong type or a
  * malformed expression is a 400, so an adapter that builds a sloppy query
  * fails its tests instead of silently matching nothing.
  */
+
+import { defaultParser, BWS, CLOSE, COMMA, OPEN, RWS, TokenType, type Token } from '@odata/parser';
+import { odataIdentifier } from '@odata/parser/lib/nameOrIdentifier.js';
+import { primitiveLiteral, stringValue } from '@odata/parser/lib/primitiveLiteral.js';
 
 export type FieldType = 'string' | 'number' | 'datetime' | 'boolean' | 'object';
 
@@ -27,18 +38,9 @@ export class ODataQueryError extends Error {
   }
 }
 
-// ---------------------------------------------------------------- tokens
+// ---------------------------------------------------------------- literals
 
 type LiteralType = 'string' | 'number' | 'datetime' | 'boolean' | 'null';
-
-type Token =
-  | { kind: 'word'; text: string; position: number }
-  | { kind: 'literal'; type: LiteralType; value: string | number | boolean | null; text: string; position: number }
-  | { kind: 'lparen' | 'rparen' | 'comma' | 'end'; text: string; position: number };
-
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,12})?)?(?:Z|[+-]\d{2}:\d{2})/;
-const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/;
-const WORD = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 /** Parses an ISO datetime to epoch ms; fractions beyond milliseconds are truncated. */
 export function parseInstant(text: string): number {
@@ -46,77 +48,10 @@ export function parseInstant(text: string): number {
   return Date.parse(normalized);
 }
 
-function tokenize(input: string): Token[] {
-  const tokens: Token[] = [];
-  let index = 0;
-  while (index < input.length) {
-    const char = input[index] as string;
-    if (/\s/.test(char)) {
-      index += 1;
-      continue;
-    }
-    const position = index;
-    if (char === '(' || char === ')' || char === ',') {
-      tokens.push({ kind: char === '(' ? 'lparen' : char === ')' ? 'rparen' : 'comma', text: char, position });
-      index += 1;
-      continue;
-    }
-    if (char === "'") {
-      let value = '';
-      index += 1;
-      for (;;) {
-        if (index >= input.length) throw new ODataQueryError(`Unterminated string literal at position ${position}`);
-        const next = input[index] as string;
-        if (next === "'") {
-          if (input[index + 1] === "'") {
-            value += "'";
-            index += 2;
-            continue;
-          }
-          index += 1;
-          break;
-        }
-        value += next;
-        index += 1;
-      }
-      tokens.push({ kind: 'literal', type: 'string', value, text: input.slice(position, index), position });
-      continue;
-    }
-    const rest = input.slice(index);
-    const datetime = DATETIME.exec(rest);
-    if (datetime) {
-      const instant = parseInstant(datetime[0]);
-      if (Number.isNaN(instant)) throw new ODataQueryError(`Invalid datetime literal at position ${position}`);
-      tokens.push({ kind: 'literal', type: 'datetime', value: instant, text: datetime[0], position });
-      index += datetime[0].length;
-      continue;
-    }
-    const number = NUMBER.exec(rest);
-    if (number) {
-      tokens.push({ kind: 'literal', type: 'number', value: Number(number[0]), text: number[0], position });
-      index += number[0].length;
-      continue;
-    }
-    const word = WORD.exec(rest);
-    if (word) {
-      const text = word[0];
-      if (text === 'null') tokens.push({ kind: 'literal', type: 'null', value: null, text, position });
-      else if (text === 'true' || text === 'false') tokens.push({ kind: 'literal', type: 'boolean', value: text === 'true', text, position });
-      else tokens.push({ kind: 'word', text, position });
-      index += text.length;
-      continue;
-    }
-    throw new ODataQueryError(`Unexpected character at position ${position}`);
-  }
-  tokens.push({ kind: 'end', text: '', position: input.length });
-  return tokens;
-}
-
 // ---------------------------------------------------------------- syntax tree
 
 export const COMPARISON_OPERATORS = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const;
 export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
-const KEYWORDS = new Set<string>([...COMPARISON_OPERATORS, 'and', 'or', 'not', 'in']);
 
 type Operand =
   | { kind: 'field'; name: string; type: FieldType }
@@ -124,116 +59,209 @@ type Operand =
 
 export type FilterNode =
   | { kind: 'compare'; op: ComparisonOperator; left: Operand; right: Operand }
-  | { kind: 'in'; left: Operand; values: Operand[] }
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
   | { kind: 'not'; operand: FilterNode }
   | { kind: 'constant'; value: boolean };
 
-function operandType(operand: Operand): FieldType | LiteralType {
-  return operand.type;
-}
-
 function compatible(a: Operand, b: Operand): boolean {
-  const left = operandType(a);
-  const right = operandType(b);
-  if (left === 'object' || right === 'object') return false;
-  return left === 'null' || right === 'null' || left === right;
+  if (a.type === 'object' || b.type === 'object') return false;
+  return a.type === 'null' || b.type === 'null' || a.type === b.type;
 }
 
-/** Parses a `$filter` value against a table's properties; throws ODataQueryError. */
-export function parseFilter(input: string, fields: Readonly<Record<string, FieldType>>): FilterNode {
-  const tokens = tokenize(input);
+/**
+ * The library's grammar is over URL text, where `%27` is a quote and control
+ * characters are percent-encoded. The emulator receives the decoded value, so
+ * it gives the library back a URL form in which every `%` and every control
+ * character is percent-encoded (nothing else is), and decodes literals after.
+ */
+const URL_ESCAPED = /[%\u0000-\u001f\u007f]/g;
+const toUrlText = (decoded: string): string =>
+  decoded.replace(URL_ESCAPED, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+const fromUrlText = (text: string): string => text.replace(/%([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
+/** UTF-16 code units, as the library reads them (indices match the string's). */
+function source(text: string): Uint16Array {
+  const units = new Uint16Array(text.length);
+  for (let index = 0; index < text.length; index += 1) units[index] = text.charCodeAt(index);
+  return units;
+}
+
+/**
+ * OData 4.01's `in` written as what it is defined to mean (URL Conventions
+ * 5.1.1.1.12): `p in (x, y)` becomes `(p eq x or p eq y)`. String literals are
+ * skipped whole with the library's string rule, so text inside quotes is never
+ * taken for syntax; the property and the list items are read with the
+ * library's identifier and literal rules and copied verbatim.
+ */
+function expandIn(text: string): string {
+  const src = source(text);
+  let out = '';
   let index = 0;
-  const peek = (): Token => tokens[index] as Token;
-  const take = (): Token => tokens[index++] as Token;
-  const isWord = (token: Token, text: string): boolean => token.kind === 'word' && token.text === text;
-  const fail = (token: Token, what: string): never => {
-    throw new ODataQueryError(`${what} at position ${token.position}`);
-  };
-
-  const operand = (): Operand => {
-    const token = take();
-    if (token.kind === 'literal') return { kind: 'literal', type: token.type, value: token.value };
-    if (token.kind === 'word' && !KEYWORDS.has(token.text)) {
-      const type = fields[token.text];
-      if (!type) return fail(token, `Unknown property '${token.text}'`);
-      if (type === 'object') return fail(token, `Property '${token.text}' cannot be used in $filter`);
-      return { kind: 'field', name: token.text, type };
+  while (index < src.length) {
+    if (text[index] === "'") {
+      const literal = stringValue(src, index);
+      if (!literal) return out + text.slice(index); // unterminated: the library refuses it
+      out += literal.raw;
+      index = literal.next;
+      continue;
     }
-    return fail(token, token.kind === 'end' ? 'Unexpected end of $filter' : 'Expected a property or a literal');
-  };
-
-  const primary = (): FilterNode => {
-    const start = peek();
-    if (start.kind === 'lparen') {
-      take();
-      const inner = or();
-      if (peek().kind !== 'rparen') fail(peek(), "Expected ')'");
-      take();
-      return inner;
+    const name = /[A-Za-z_]/.test(text[index] as string) && (index === 0 || !/[A-Za-z0-9_.]/.test(text[index - 1] as string)) ? odataIdentifier(src, index) : undefined;
+    if (!name) {
+      out += text[index];
+      index += 1;
+      continue;
     }
-    const left = operand();
-    const next = peek();
-    if (next.kind === 'word' && (COMPARISON_OPERATORS as readonly string[]).includes(next.text)) {
-      take();
-      const right = operand();
-      if (!compatible(left, right)) fail(next, `Operator '${next.text}' cannot compare these operand types`);
-      return { kind: 'compare', op: next.text as ComparisonOperator, left, right };
+    const afterName = RWS(src, name.next);
+    const afterIn = afterName > name.next && text.startsWith('in', afterName) ? RWS(src, afterName + 2) : afterName;
+    const open = afterIn > afterName + 2 ? OPEN(src, afterIn) : 0;
+    if (!open) {
+      out += name.raw;
+      index = name.next;
+      continue;
     }
-    if (isWord(next, 'in')) {
-      take();
-      if (peek().kind !== 'lparen') fail(peek(), "Expected '(' after 'in'");
-      take();
-      const values: Operand[] = [];
-      for (;;) {
-        const valueToken = peek();
-        const value = operand();
-        if (value.kind !== 'literal') fail(valueToken, "Only literals are allowed in 'in' lists");
-        if (!compatible(left, value)) fail(valueToken, "A value in the 'in' list has the wrong type");
-        values.push(value);
-        const separator = take();
-        if (separator.kind === 'rparen') break;
-        if (separator.kind !== 'comma') fail(separator, "Expected ',' or ')' in 'in' list");
+    const items: string[] = [];
+    let at = open;
+    for (;;) {
+      at = BWS(src, at);
+      const item = primitiveLiteral(src, at);
+      if (!item) throw new ODataQueryError("Only literals are allowed in an 'in' list");
+      items.push(item.raw);
+      at = BWS(src, item.next);
+      const comma = COMMA(src, at);
+      if (comma) {
+        at = comma;
+        continue;
       }
-      return { kind: 'in', left, values };
+      const close = CLOSE(src, at);
+      if (!close) throw new ODataQueryError("Expected ',' or ')' in an 'in' list");
+      at = close;
+      break;
     }
-    if (left.kind === 'literal' && left.type === 'boolean') return { kind: 'constant', value: left.value === true };
-    if (left.kind === 'field' && left.type === 'boolean') {
-      return { kind: 'compare', op: 'eq', left, right: { kind: 'literal', type: 'boolean', value: true } };
-    }
-    return fail(next, 'Expected a comparison operator');
-  };
+    out += `(${items.map((item) => `${name.raw} eq ${item}`).join(' or ')})`;
+    index = at;
+  }
+  return out;
+}
 
-  const unary = (): FilterNode => {
-    if (isWord(peek(), 'not')) {
-      take();
-      return { kind: 'not', operand: unary() };
-    }
-    return primary();
-  };
+const COMPARISONS: Partial<Record<TokenType, ComparisonOperator>> = {
+  [TokenType.EqualsExpression]: 'eq',
+  [TokenType.NotEqualsExpression]: 'ne',
+  [TokenType.GreaterThanExpression]: 'gt',
+  [TokenType.GreaterOrEqualsExpression]: 'ge',
+  [TokenType.LesserThanExpression]: 'lt',
+  [TokenType.LesserOrEqualsExpression]: 'le',
+};
 
-  const and = (): FilterNode => {
-    let left = unary();
-    while (isWord(peek(), 'and')) {
-      take();
-      left = { kind: 'and', left, right: unary() };
-    }
-    return left;
-  };
+const NUMBER_TYPES = new Set(['Edm.SByte', 'Edm.Byte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double', 'Edm.Single']);
 
-  function or(): FilterNode {
-    let left = and();
-    while (isWord(peek(), 'or')) {
-      take();
-      left = { kind: 'or', left, right: and() };
-    }
-    return left;
+function literalOf(token: Token): Operand {
+  const edm = token.value as string;
+  if (edm === 'null') return { kind: 'literal', type: 'null', value: null };
+  if (edm === 'Edm.Boolean') return { kind: 'literal', type: 'boolean', value: token.raw === 'true' };
+  if (edm === 'Edm.String') return { kind: 'literal', type: 'string', value: fromUrlText(token.raw.slice(1, -1).replaceAll("''", "'")) };
+  if (NUMBER_TYPES.has(edm)) {
+    const value = Number(token.raw);
+    if (!Number.isFinite(value)) throw new ODataQueryError(`Unsupported number literal '${token.raw}'`);
+    return { kind: 'literal', type: 'number', value };
+  }
+  if (edm === 'Edm.DateTimeOffset') {
+    const instant = parseInstant(token.raw);
+    if (Number.isNaN(instant)) throw new ODataQueryError(`Invalid datetime literal '${token.raw}'`);
+    return { kind: 'literal', type: 'datetime', value: instant };
+  }
+  throw new ODataQueryError(`Literals of type ${edm} are not supported`);
+}
+
+/**
+ * Reads a `$filter` value against a table's properties; throws ODataQueryError.
+ * The syntax is the library's; this maps its tree to the emulator's nodes and
+ * checks properties and operand types.
+ */
+export function parseFilter(input: string, fields: Readonly<Record<string, FieldType>>): FilterNode {
+  if (input.trim() === '') throw new ODataQueryError('Empty $filter');
+  let tree: Token;
+  try {
+    tree = defaultParser.filter(expandIn(toUrlText(input)));
+  } catch (error) {
+    if (error instanceof ODataQueryError) throw error;
+    throw new ODataQueryError(`Malformed $filter (${error instanceof Error ? error.message : 'unreadable'})`);
   }
 
-  if (peek().kind === 'end') throw new ODataQueryError('Empty $filter');
-  const tree = or();
-  if (peek().kind !== 'end') fail(peek(), 'Unexpected token');
-  return tree;
+  const operand = (token: Token): Operand => {
+    if (token.type === TokenType.CommonExpression || token.type === TokenType.ParenExpression) return operand(token.value as Token);
+    if (token.type === TokenType.Literal) return literalOf(token);
+    if (token.type === TokenType.FirstMemberExpression) {
+      const type = fields[token.raw];
+      if (!type) throw new ODataQueryError(`Unknown property '${token.raw}'`);
+      if (type === 'object') throw new ODataQueryError(`Property '${token.raw}' cannot be used in $filter`);
+      return { kind: 'field', name: token.raw, type };
+    }
+    throw new ODataQueryError('Only properties and literals can be compared');
+  };
+
+  /**
+   * The library keeps the operands and `and`/`or` of a boolean expression in
+   * their order, but it nests them as the ABNF's greedy rules fall out (`not`
+   * takes everything after it: `not a and b` comes back as `not (a and b)`;
+   * `a and not b or c` as `a and not (b or c)`). So the emulator takes from its
+   * tree only that sequence, a `not` belonging to the operand it precedes,
+   * and builds the tree with OData's precedence: not, then and, then or.
+   */
+  type Step = { operand: FilterNode } | { op: 'and' | 'or' };
+  const steps = (token: Token, out: Step[] = []): Step[] => {
+    if (token.type === TokenType.AndExpression || token.type === TokenType.OrExpression) {
+      const { left, right } = token.value as { left: Token; right: Token };
+      steps(left, out);
+      out.push({ op: token.type === TokenType.AndExpression ? 'and' : 'or' });
+      return steps(right, out);
+    }
+    if (token.type === TokenType.NotExpression) {
+      const negated = steps(token.value as Token);
+      const first = negated[0] as { operand: FilterNode };
+      out.push({ operand: { kind: 'not', operand: first.operand } }, ...negated.slice(1));
+      return out;
+    }
+    out.push({ operand: primary(token) });
+    return out;
+  };
+  const build = (sequence: readonly Step[]): FilterNode => {
+    let result: FilterNode | null = null;
+    let term = (sequence[0] as { operand: FilterNode }).operand;
+    for (let index = 1; index < sequence.length; index += 2) {
+      const { op } = sequence[index] as { op: 'and' | 'or' };
+      const next = (sequence[index + 1] as { operand: FilterNode }).operand;
+      if (op === 'and') term = { kind: 'and', left: term, right: next };
+      else {
+        result = result ? { kind: 'or', left: result, right: term } : term;
+        term = next;
+      }
+    }
+    return result ? { kind: 'or', left: result, right: term } : term;
+  };
+  const node = (token: Token): FilterNode => build(steps(token));
+
+  const primary = (token: Token): FilterNode => {
+    const op = COMPARISONS[token.type];
+    if (op) {
+      const { left, right } = token.value as { left: Token; right: Token };
+      const a = operand(left);
+      const b = operand(right);
+      if (!compatible(a, b)) throw new ODataQueryError(`Operator '${op}' cannot compare these operand types`);
+      return { kind: 'compare', op, left: a, right: b };
+    }
+    if (token.type === TokenType.BoolParenExpression) return node(token.value as Token);
+    if (token.type === TokenType.CommonExpression) {
+      const single = operand(token.value as Token);
+      if (single.kind === 'literal' && single.type === 'boolean') return { kind: 'constant', value: single.value === true };
+      if (single.kind === 'field' && single.type === 'boolean') {
+        return { kind: 'compare', op: 'eq', left: single, right: { kind: 'literal', type: 'boolean', value: true } };
+      }
+      throw new ODataQueryError('Expected a comparison');
+    }
+    throw new ODataQueryError(`Unsupported $filter expression '${token.raw}'`);
+  };
+
+  return node(tree);
 }
 
 // ---------------------------------------------------------------- evaluation
@@ -264,10 +292,6 @@ export function evaluate(node: FilterNode, row: Record<string, unknown>): boolea
       return evaluate(node.left, row) && evaluate(node.right, row);
     case 'or':
       return evaluate(node.left, row) || evaluate(node.right, row);
-    case 'in': {
-      const left = valueOf(node.left, row);
-      return node.values.some((value) => valueOf(value, row) === left);
-    }
     case 'compare': {
       const left = valueOf(node.left, row);
       const right = valueOf(node.right, row);
