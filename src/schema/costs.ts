@@ -16,6 +16,15 @@ export function conversationsCost(vendorCount: number) {
   return { cost: vendorCount, listSize: PAGE };
 }
 
+/**
+ * `conversationAdded`: a subscription keeps every vendor it serves polled (one list call per vendor each
+ * LIVE_POLL_INTERVAL_MS, on a feed shared by that vendor's subscribers), so it weighs what a page of `conversations`
+ * weighs; it returns one edge at a time, so no list size. Each event's selection costs what it costs in a query.
+ */
+export function conversationAddedCost(vendorCount: number) {
+  return { cost: vendorCount };
+}
+
 /** A page of one conversation's messages: one call to its vendor. */
 export const MESSAGES_COST = { cost: 1, listSize: PAGE };
 

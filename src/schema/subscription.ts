@@ -6,6 +6,7 @@ import { LiveErrorCode, type LiveEvent } from '../live/service.js';
 import type { VendorModule } from '../providers/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 import { chooseProviders, filterJson, type ConversationEdgeTypeRef } from './conversations.js';
+import { conversationAddedCost } from './costs.js';
 import { toDomainFilter, type FilterInputRef } from './filter.js';
 import type { ProviderEnumRef } from './provider.js';
 import { upstreamGraphQLError } from './upstream-errors.js';
@@ -24,6 +25,7 @@ export function defineSubscription(builder: GraphBuilder, { vendors, ProviderEnu
   builder.subscriptionField('conversationAdded', (t) =>
     t.field({
       type: ConversationEdgeRef,
+      ...conversationAddedCost(vendors.length),
       description:
         'Conversations as the vendors report them (polled every LIVE_POLL_INTERVAL_MS), each once, oldest first within a poll, as an edge of ' +
         '`conversations` with the same providers and filter (prepend it). A vendor failing while polled sends one event with a coded error ' +

@@ -97,11 +97,15 @@ describe('the cost directives in the subgraph SDL', () => {
     expect(sdl).toMatch(/messages\([^)]*\): MessageConnection @cost\(weight: 1\) @listSize\(slicingArguments: \["first", "last"\], sizedFields: \["edges"\]\)/);
     expect(sdl).toMatch(/members: \[Member!\] @cost\(weight: 1\) @listSize\(assumedSize: 10\)/);
     expect(sdl).toMatch(/nodes\(ids: \[ID!\]!\): \[Node\]! @cost\(weight: 1\) @listSize\(assumedSize: 200\)/);
+    // A subscription keeps every served vendor polled: it weighs a page of conversations, one edge at a time.
+    const vendors = graph.config.vendors.length;
+    expect(sdl).toMatch(new RegExp(`conversationAdded\\([^)]*\\): ConversationEdge! @cost\\(weight: ${vendors}\\)\n`));
   });
 
   it('composes with another subgraph with the directives kept in the supergraph', () => {
     expect(supergraph).toMatch(/conversations\([^)]*\): ConversationConnection! @join__field[^\n]*@cost\(weight: \d+\)[^\n]*@listSize\(slicingArguments: \["first", "last"\], sizedFields: \["edges"\]/);
     expect(supergraph).toMatch(/members: \[Member!\][^\n]*@cost\(weight: 1\)[^\n]*@listSize\(assumedSize: 10\)/);
+    expect(supergraph).toMatch(/conversationAdded\([^)]*\): ConversationEdge![^\n]*@cost\(weight: \d+\)/);
   });
 });
 
