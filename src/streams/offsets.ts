@@ -1,4 +1,5 @@
 import { probeEnd, type OffsetWindow } from './counting.js';
+import { createCutMemo, readCut, type CutFetch } from './ranged.js';
 import { isAfterKey, isBeforeKey, type OrderedStream, type Position, type SortKey, type StreamChunk, type StreamItem, type WalkContext } from './stream.js';
 
 /**
@@ -46,6 +47,16 @@ export interface OffsetSource<T> {
    * createOffsetStream.
    */
   keyOf?(item: T): SortKey;
+  /**
+   * The vendor's own `createdAt` range as a keyset (ranged.ts): the list cut at a walk's bound — forward,
+   * newest first up to the bound's instant; backward, oldest first from it — over-asked by the source
+   * (`overAskedCut`). With it, a page that has a bound reads the cut from its head instead of verifying an
+   * offset; null (or absent) where the vendor cannot cut this list (then offsets are verified, as above).
+   */
+  range?: {
+    forward?(bound: SortKey): CutFetch<T> | null;
+    backward?(bound: SortKey): CutFetch<T> | null;
+  };
 }
 
 /** Block size of the end probe: the page size every offset vendor here accepts. */
@@ -84,6 +95,26 @@ function positionOf(value: Position | null, fallback: number): number {
 export function createOffsetStream<T>(source: OffsetSource<T>): OrderedStream<T> {
   const keep = source.keep ?? (() => true);
   const keyOf = source.keyOf;
+  const cuts = createCutMemo();
+  /** A page with a bound, read from the vendor's list cut at it; null when the source cannot cut. */
+  const readCutAt = async (direction: 'forward' | 'backward', hint: number, wanted: number, bound: SortKey): Promise<StreamChunk<T> | null> => {
+    const fetch = keyOf ? source.range?.[direction]?.(bound) : null;
+    if (!fetch || !keyOf) return null;
+    const { chunk, reached } = await readCut({
+      fetch,
+      reportsTotal: source.reportsTotal,
+      direction,
+      bound,
+      keyOf,
+      keep,
+      ...(source.checkOrder ? { checkOrder: direction === 'forward' ? source.checkOrder : (items: T[]) => source.checkOrder?.([...items].reverse()) } : {}),
+      hint,
+      wanted,
+      resumeAt: cuts.resumeAt(direction, bound, hint),
+    });
+    cuts.remember(direction, bound, chunk.next as number, reached);
+    return chunk;
+  };
   const count = async (): Promise<number | null> => {
     if (source.count) return source.count();
     if (!source.reportsTotal) return null;
@@ -144,6 +175,10 @@ export function createOffsetStream<T>(source: OffsetSource<T>): OrderedStream<T>
       const start = positionOf(startPosition, 0);
       const bound = keyOf ? (walk?.bound ?? null) : null;
       const accept = keep;
+      if (bound !== null) {
+        const cut = await readCutAt('forward', start, wanted, bound);
+        if (cut) return cut;
+      }
       if (bound === null || start === 0) return readForward(start, wanted, bound, accept);
       // One more item in front: the anchor check, in the same request.
       const window = forwardWindow(start - 1, wanted + 1, source.reportsTotal);
@@ -175,6 +210,8 @@ export function createOffsetStream<T>(source: OffsetSource<T>): OrderedStream<T>
       // A resumed page whose input still stands at the end: the head may have grown since the end was found.
       if (endPosition === null && keyOf && walk?.bound) return readFromEnd(end, wanted, accept, walk);
       if (bound === null) return readBackward(end, wanted, bound, accept, walk);
+      const cut = await readCutAt('backward', end, wanted, bound);
+      if (cut) return cut;
       // The item at `end` itself, in the same request: the anchor check.
       const window = backwardWindow(end, wanted);
       const page = await source.fetch({ offset: window.offset, limit: window.limit + 1 });

@@ -3,6 +3,7 @@ import type { HttpSettings } from '../http-settings.js';
 import { conversationKey } from '../../streams/merge.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
 import { createOffsetStream, splitWindow, type OffsetWindow } from '../../streams/offsets.js';
+import { overAskedCut } from '../../streams/ranged.js';
 import type { ConversationKey, ProviderAdapter, ProviderSession } from '../provider.js';
 import { FLASHBACK_MAX_TAKE, FlashbackClient, type FlashbackConfig, type FlashbackConversationWire } from './client.js';
 import { toFlashbackQuery, type FlashbackFilterQuery } from './filter.js';
@@ -24,6 +25,12 @@ async function fetchWindow(
     total: pages[pages.length - 1]?.total ?? 0,
   };
 }
+
+/**
+ * Flashback's `from`/`to` take ISO 8601 instants; its docs show milliseconds and do not say whether the
+ * ends are inclusive: the keyset over-asks by one millisecond (ranged.ts) and drops what it has shown.
+ */
+export const FLASHBACK_RANGE_PRECISION_MS = 1;
 
 export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettings): ProviderAdapter {
   const client = new FlashbackClient(config, http);
@@ -66,6 +73,19 @@ export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettin
           },
           keep: (conversation) => createdAtInRange(conversation.createdAt, filter.createdAt),
           keyOf: conversationKey,
+          // `to` is the keyset forward (FLASHBACK_RANGE_PRECISION_MS); the list has no ascending order, so a
+          // backward page verifies its offset instead.
+          range: {
+            forward: (bound) => {
+              const cut = overAskedCut(bound, 'forward', FLASHBACK_RANGE_PRECISION_MS).ms;
+              const to = query.to === undefined ? cut : Math.min(Date.parse(query.to), cut);
+              const ranged = { ...query, to: new Date(to).toISOString() };
+              return async (window) => {
+                const { items, total } = await fetchWindow(client, ranged, window);
+                return { items: items.map(toConversation), total };
+              };
+            },
+          },
         });
       },
       loadConversation: (key) => byKey.load(key),

@@ -6,6 +6,7 @@ import type { Conversation, ConversationFilter, JsonValue, Message, Person } fro
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { countKeptAll, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf } from '../../streams/counting.js';
 import { END_PROBE_BLOCK, createListStream, createOffsetStream, type OffsetWindow } from '../../streams/offsets.js';
+import { overAskedCut, type CutFetch } from '../../streams/ranged.js';
 import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
 import { isPathSegmentId } from '../path-segment.js';
 import { SymblClient, type SymblConfig } from './client.js';
@@ -48,6 +49,13 @@ export interface SymblAdapterOptions {
 
 export const SYMBL_DEFAULT_CONCURRENCY = 8;
 
+/**
+ * Symbl compares `startTime` (the parameter and the RSQL selector) as ISO 8601 instants with milliseconds;
+ * its docs do not say whether `=lt=`/`startTime` ends include the instant itself, so range keysets over-ask
+ * by one millisecond (ranged.ts) and drop what they have shown.
+ */
+export const SYMBL_RANGE_PRECISION_MS = 1;
+
 /** Block of a full read when counting a filter refined locally (the vendor accepts up to 65,536 per request). */
 export const COUNT_READ_BLOCK = 1000;
 
@@ -64,9 +72,9 @@ export function checkNewestFirst(items: Conversation[]): void {
 }
 
 /** Upstream items [offset, offset + limit), newest first, in calls of at most 65536. */
-async function fetchWindow(client: SymblClient, params: SymblListParams, window: OffsetWindow): Promise<Conversation[]> {
+async function fetchWindow(client: SymblClient, params: SymblListParams, window: OffsetWindow, order: 'asc' | 'desc' = 'desc'): Promise<Conversation[]> {
   const items: Conversation[] = [];
-  for (const query of symblListQueries(params, window)) {
+  for (const query of symblListQueries(params, window, order)) {
     const page = await client.listConversations(query);
     items.push(...page.map(toConversation));
     if (page.length < query.limit) break;
@@ -151,7 +159,33 @@ export function createSymblAdapter(
           ...(plan.keep ? { keep: plan.keep } : {}),
           checkOrder: checkNewestFirst,
           keyOf: conversationKey,
+          range: {
+            // Forward: `conversation.startTime=lt=` one millisecond past the bound (the selector `createdAt.to`
+            // already uses); not where it would push a selector of the filter out to local refinement.
+            forward: (bound) => {
+              const cut = overAskedCut(bound, 'forward', SYMBL_RANGE_PRECISION_MS).ms;
+              const to = filter.createdAt?.to ? Math.min(filter.createdAt.to.getTime(), cut) : cut;
+              return cutList({ ...filter, createdAt: { from: filter.createdAt?.from ?? null, to: new Date(to) } }, 'desc');
+            },
+            // Backward: the `startTime` parameter one millisecond before the bound, oldest first (`order=asc`).
+            backward: (bound) => {
+              const cut = overAskedCut(bound, 'backward', SYMBL_RANGE_PRECISION_MS).ms;
+              const from = filter.createdAt?.from ? Math.max(filter.createdAt.from.getTime(), cut) : cut;
+              return cutList({ ...filter, createdAt: { from: new Date(from), to: filter.createdAt?.to ?? null } }, 'asc');
+            },
+          },
         });
+        /** The list under another createdAt range (a cut at a walk's bound); null when it would refine more locally. */
+        function cutList(ranged: ConversationFilter, order: 'asc' | 'desc'): CutFetch<Conversation> | null {
+          const cutPlan = planSymblQuery(ranged, now());
+          if (cutPlan.localOnly.length > plan.localOnly.length) return null;
+          return async (window) => {
+            if (cutPlan.empty) return { items: [], total: 0 };
+            const items = await fetchWindow(client, cutPlan.params, window, order);
+            for (const conversation of items) conversationsById.prime(conversation.providerId, conversation);
+            return { items, total: null };
+          };
+        }
       },
       // The id goes into `GET /conversations/{id}`: one that cannot be a path segment cannot exist.
       loadConversation: async (key) => (isPathSegmentId(key.providerId) ? conversationsById.load(key.providerId) : null),

@@ -188,12 +188,12 @@ export function planSymblQuery(filter: ConversationFilter, nowMs: number): Symbl
 
 export const SYMBL_SORT = 'conversation.startTime';
 
-/** The upstream requests that fetch one offset window: newest first, explicit startTime, at most 65536 per call. */
-export function symblListQueries(params: SymblListParams, window: OffsetWindow): SymblListQuery[] {
+/** The upstream requests that fetch one offset window: newest first (or oldest first, a range keyset backward), explicit startTime, at most 65536 per call. */
+export function symblListQueries(params: SymblListParams, window: OffsetWindow, order: 'asc' | 'desc' = 'desc'): SymblListQuery[] {
   return splitWindow(window, SYMBL_MAX_LIMIT).map((part) => ({
     limit: part.limit,
     offset: part.offset,
-    order: 'desc',
+    order,
     sort: SYMBL_SORT,
     startTime: params.startTime,
     ...(params.filter !== null ? { filter: params.filter } : {}),
