@@ -102,7 +102,7 @@ describe('a stream with a range keyset', () => {
       { ms: 9, id: 'a', keep: true },
     ];
     const log: string[] = [];
-    const chunk = await rangedStream(list, log).backward(0, 2, { bound: { ms: 11, id: 'a' } });
+    const chunk = await rangedStream(list, log).backward!(0, 2, { bound: { ms: 11, id: 'a' } });
     expect(chunk.items.map((entry) => `${entry.item.ms}/${entry.item.id}`)).toEqual(['11/b', '12/a']);
     expect(chunk.hasMore).toBe(false);
     expect(log).toEqual(['from 10 0+3']);
