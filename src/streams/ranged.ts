@@ -1,4 +1,3 @@
-import type { OffsetPage } from './offsets.js';
 import type { OffsetWindow } from './counting.js';
 import { isAfterKey, isBeforeKey, type SortKey, type StreamChunk, type StreamItem } from './stream.js';
 
@@ -36,7 +35,13 @@ export function overAskedCut(bound: SortKey, direction: 'forward' | 'backward', 
 }
 
 /** A list cut at the bound, as the vendor serves it: [offset, offset + limit) from the bound on, in walk order. */
-export type CutFetch<T> = (window: OffsetWindow) => Promise<OffsetPage<T>>;
+export type CutFetch<T> = (window: OffsetWindow) => Promise<CutPage<T>>;
+
+/** One answer of a cut list (an offset page: its items and, when the vendor says, the cut's total). */
+export interface CutPage<T> {
+  items: T[];
+  total: number | null;
+}
 
 export interface CutReadOptions<T> {
   fetch: CutFetch<T>;
