@@ -1,5 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { basename, join } from 'node:path';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 
 /**
@@ -33,6 +36,33 @@ export interface AllocationStats {
 let allocationWindow: { profiler: GCProfiler; usedAtStart: number } | null = null;
 
 /**
+ * BENCH_HEAP_PROF (a directory): the allocation window also runs V8's sampling heap profiler with the objects
+ * collected in the window kept in it (`--heap-prof` keeps only what is still live when the process ends),
+ * and writes `<script>-<pid>.heapprofile` there at `?stop`: where the window's bytes were allocated.
+ */
+const heapProfileDir = process.env.BENCH_HEAP_PROF;
+let heapSession: Session | null = null;
+
+async function startHeapProfile(): Promise<void> {
+  if (!heapProfileDir) return;
+  heapSession = new Session();
+  heapSession.connect();
+  await heapSession.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+}
+
+async function stopHeapProfile(): Promise<void> {
+  if (!heapSession || !heapProfileDir) return;
+  const { profile } = await heapSession.post('HeapProfiler.stopSampling');
+  heapSession.disconnect();
+  heapSession = null;
+  writeFileSync(join(heapProfileDir, `${basename(process.argv[1] ?? 'target', '.js')}-${process.pid}.heapprofile`), JSON.stringify(profile));
+}
+
+/**
  * Allocation is counted, not sampled: every byte allocated is either still in the heap at the end or was
  * freed by a collection in between, so allocated = (used at stop − used at start) + Σ(used before − used
  * after) over the window's collections, read from V8's own heap statistics around each collection
@@ -41,10 +71,12 @@ let allocationWindow: { profiler: GCProfiler; usedAtStart: number } | null = nul
 function answerAllocation(url: string, response: ServerResponse): void {
   if (url.endsWith('?start')) {
     allocationWindow?.profiler.stop();
-    const profiler = new GCProfiler();
-    profiler.start();
-    allocationWindow = { profiler, usedAtStart: getHeapStatistics().used_heap_size };
-    response.writeHead(204).end();
+    void startHeapProfile().then(() => {
+      const profiler = new GCProfiler();
+      profiler.start();
+      allocationWindow = { profiler, usedAtStart: getHeapStatistics().used_heap_size };
+      response.writeHead(204).end();
+    });
     return;
   }
   if (!allocationWindow) {
@@ -65,8 +97,10 @@ function answerAllocation(url: string, response: ServerResponse): void {
     collectionMs: Number(collectionMs.toFixed(1)),
   };
   allocationWindow = null;
-  response.writeHead(200, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(stats));
+  void stopHeapProfile().then(() => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(stats));
+  });
 }
 
 export function answerStats(request: IncomingMessage, response: ServerResponse): boolean {
