@@ -125,6 +125,12 @@ export function compareKeys(a: Key, b: Key): number {
   return a.id === b.id ? 0 : a.id < b.id ? 1 : -1;
 }
 
+/** Whether the key (`ms`, `id`) is `bound` or comes before it in stream order (compareKeys ≤ 0, without a key object). */
+function isAtOrBefore(ms: number, id: string, bound: Key): boolean {
+  if (ms !== bound.ms) return ms > bound.ms;
+  return id >= bound.id;
+}
+
 function isIsoInstant(value: unknown): value is string {
   return typeof value === 'string' && Number.isFinite(Date.parse(value));
 }
@@ -163,9 +169,9 @@ function toPosition(position: ScanPosition): Position {
   return out;
 }
 
-interface Buffered<T> {
+/** A scanned item not yet emitted; its own key (`ms`, `id`), so the buffer sorts without an object per key. */
+interface Buffered<T> extends Key {
   item: T;
-  key: Key;
   /** Index of the page (in this call) the item was read from; -1: a head page read for moved items. */
   page: number;
 }
@@ -184,8 +190,17 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
       const emittedUpTo: Key | null = origin.k ? { ms: Date.parse(origin.k[0]), id: origin.k[1] } : null;
       /** The newest updated_at when the walk began: carried, or read from this walk's first page (at the head). */
       let walkTop: number | null = origin.t !== undefined ? Date.parse(origin.t) : null;
+      /** `t` as positions write it, formatted once per call (walkTop is set before the first item is emitted). */
+      let walkTopIso: string | null = null;
+      const walkTopText = (): string => (walkTopIso ??= new Date(walkTop as number).toISOString());
+      /** Instants as positions write them; the same floor or watermark recurs over a call's items, formatted once. */
+      let lastIso: { ms: number; text: string } | null = null;
+      const isoOf = (ms: number): string => {
+        if (lastIso?.ms !== ms) lastIso = { ms, text: new Date(ms).toISOString() };
+        return lastIso.text;
+      };
       const stamp = (position: ScanPosition): ScanPosition =>
-        walkTop !== null && walk !== undefined ? { ...position, t: new Date(walkTop).toISOString() } : position;
+        walkTop !== null && walk !== undefined ? { ...position, t: walkTopText() } : position;
 
       const pageCursors: (string | null)[] = [];
       /** Next-page cursor of each page read in this call. */
@@ -212,21 +227,22 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
         pageCursors.push(cursor);
         pageNext.push(page.nextCursor);
         bufferedPerPage.push(0);
-        const firstItem = page.items[0];
-        if (walkTop === null && startPosition === null && cursor === null && firstItem !== undefined) walkTop = source.facts(firstItem).updatedAtMs;
-        const lastItem = page.items[page.items.length - 1];
-        pageLast.push(lastItem === undefined ? Number.POSITIVE_INFINITY : source.facts(lastItem).updatedAtMs);
-        for (const item of page.items) {
+        const items = page.items;
+        let index = 0;
+        for (const item of items) {
           const facts = source.facts(item);
+          if (index === 0 && walkTop === null && startPosition === null && cursor === null) walkTop = facts.updatedAtMs;
+          index += 1;
           if (facts.createdAtMs > facts.updatedAtMs || facts.updatedAtMs > watermark) throw source.orderViolation();
           watermark = facts.updatedAtMs;
-          const key = { ms: facts.createdAtMs, id: facts.id };
-          if (emittedUpTo && compareKeys(key, emittedUpTo) <= 0) continue;
+          if (emittedUpTo && isAtOrBefore(facts.createdAtMs, facts.id, emittedUpTo)) continue;
           if (!keep(item, facts) || buffered.has(facts.id)) continue;
           buffered.add(facts.id);
-          buffer.push({ item, key, page: pageIndex });
+          buffer.push({ item, ms: facts.createdAtMs, id: facts.id, page: pageIndex });
           bufferedPerPage[pageIndex] = (bufferedPerPage[pageIndex] as number) + 1;
         }
+        // The page's last updated_at is where the loop left the watermark (+Infinity for an empty page).
+        pageLast.push(items.length === 0 ? Number.POSITIVE_INFINITY : watermark);
       };
 
       /** A resumed call: the conversations updated since the walk began sit at the head, above every cursor held. */
@@ -241,13 +257,12 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
               below = true;
               break;
             }
-            const key = { ms: facts.createdAtMs, id: facts.id };
-            if (emittedUpTo && compareKeys(key, emittedUpTo) <= 0) continue;
+            if (emittedUpTo && isAtOrBefore(facts.createdAtMs, facts.id, emittedUpTo)) continue;
             // Created after the walk began: not this walk's.
             if (walkTop !== null && facts.createdAtMs > walkTop) continue;
             if (!keep(item, facts) || buffered.has(facts.id)) continue;
             buffered.add(facts.id);
-            buffer.push({ item, key, page: -1 });
+            buffer.push({ item, ms: facts.createdAtMs, id: facts.id, page: -1 });
             movedPending += 1;
           }
           const last = page.items[page.items.length - 1];
@@ -277,8 +292,12 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
         for (let index = 0; index < bufferedPerPage.length; index += 1) if ((bufferedPerPage[index] as number) > 0) pending.push(index);
         // Moved conversations still pending (read from the head) are found again by the floor they were read with.
         let headFloor = movedPending > 0 ? movedFloor : Number.POSITIVE_INFINITY;
-        const withHead = (position: ScanPosition): ScanPosition =>
-          stamp(Number.isFinite(headFloor) ? { ...position, h: new Date(headFloor).toISOString() } : position);
+        // `position` is built here, so it takes `h` and `t` in place (toPosition writes the keys in their order).
+        const withHead = (position: ScanPosition): ScanPosition => {
+          if (Number.isFinite(headFloor)) position.h = isoOf(headFloor);
+          if (walkTop !== null && walk !== undefined) position.t = walkTopText();
+          return position;
+        };
         if (pending.length === 0) return withHead(exhausted ? { c: null, k: key, end: true } : { c: frontier, k: key });
         const earliest = pending[0] as number;
         if (pending.length > MAX_PENDING_PAGES || !Number.isFinite(watermark) || isContiguousTail(pending)) {
@@ -294,7 +313,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
           c: exhausted ? null : frontier,
           k: key,
           ...(refetch.length > 0 ? { p: refetch.map((index) => pageCursors[index] ?? null) } : {}),
-          u: new Date(watermark).toISOString(),
+          u: isoOf(watermark),
         };
         if (exhausted) sparse.end = true;
         return withHead(sparse);
@@ -302,18 +321,21 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
 
       /** Emits what the watermark makes safe; answers the chunk when this call is done. */
       const emit = (): StreamChunk<T> | null => {
-        buffer.sort((a, b) => compareKeys(a.key, b.key));
+        // The buffer's emitted head is `taken` items in: one splice per call instead of a shift per item.
+        buffer.sort(compareKeys);
+        let taken = 0;
         while (items.length < count) {
-          const head = buffer[0];
-          if (!head || !(exhausted || head.key.ms > watermark)) break;
-          buffer.shift();
+          const head = buffer[taken];
+          if (!head || !(exhausted || head.ms > watermark)) break;
+          taken += 1;
           if (head.page < 0) movedPending -= 1;
           else bufferedPerPage[head.page] = (bufferedPerPage[head.page] as number) - 1;
-          lastKey = [new Date(head.key.ms).toISOString(), head.key.id];
+          lastKey = [new Date(head.ms).toISOString(), head.id];
           const after = toPosition(positionAfter(lastKey));
           items.push({ item: head.item, before: previous, after });
           previous = after;
         }
+        if (taken > 0) buffer.splice(0, taken);
         // Full, with a known further item; or nothing further exists.
         if (items.length >= count && buffer.length > 0) return { items, next: previous, hasMore: true };
         if (exhausted) {
