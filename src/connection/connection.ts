@@ -215,7 +215,6 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
       : {}),
   });
   const ordered = forward ? walk.edges : [...walk.edges].reverse();
-  const untyped = inputs as MergeInput<unknown>[];
   const inputIndex = new Map(inputs.map((input, index) => [input.key, index]));
   // Cursors are signed when read, once: a query that selects no `cursor` (messages inside an inbox page, say)
   // signs none. A page of 50 conversations with 5 messages each signed 300 cursors for the 2 it used.
@@ -231,7 +230,7 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
     const behind = new Set(decoded.unbounded);
     let furthest = decoded.bound;
     for (const edge of walk.edges) {
-      const index = inputIndex.get(edge.input) as number;
+      const index = edge.inputIndex;
       const key = keyOf(edge.item);
       if (furthest === null || isPastBound(key, index, furthest, request.direction)) {
         furthest = { ...key, input: index };
@@ -243,11 +242,7 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
   const packKey = (bound: MergeBound): JsonValue => [bound.ms, bound.input ?? 0, bound.id];
   const edges = ordered.map((edge) =>
     lazyEdge(edge.item, () => {
-      const hints: JsonValue[] = [
-        packBoundary(edge.before, untyped),
-        inputIndex.get(edge.input) as number,
-        packComponent(edge.after[edge.input] as Component),
-      ];
+      const hints: JsonValue[] = [packBoundary(edge.before), edge.inputIndex, packComponent(edge.after[edge.inputIndex] as Component)];
       const keyed = bounds.get(edge);
       if (!keyed) return codec.encode(binding, hints);
       return codec.encode(binding, [...hints, packKey(keyed.bound), ...(keyed.mask ? [keyed.mask] : [])]);
@@ -259,7 +254,7 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
   // A page without edges that may continue still moves on: its cursor is where the walk stopped scanning.
   const resume = once(() => {
     if (edges.length > 0 || !walk.hasMore) return null;
-    const next = packBoundary(walk.next, untyped);
+    const next = packBoundary(walk.next);
     if (!keyOf) return codec.encode(binding, [next]);
     const last = lastBound ? packKey(lastBound) : null;
     return codec.encode(binding, [next, last, ...(failedMask ? [failedMask] : [])] as JsonValue);

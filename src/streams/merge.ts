@@ -34,14 +34,23 @@ export interface MergeInput<T> {
 
 export type Direction = 'forward' | 'backward';
 
+/**
+ * A boundary as the merge builds it: each input's component, in input order. Consecutive edges share
+ * every component but the taken input's, so an edge costs two short arrays, not two records of fresh
+ * objects (the merge emits one per item of every inner and outer walk; most are never read).
+ */
+export type Components = readonly Component[];
+
 export interface MergedEdge<T> {
   item: T;
   /** Key of the input the item came from. */
   input: string;
+  /** Index of that input in the merge's inputs. */
+  inputIndex: number;
   /** Boundary just before the item, in forward order. */
-  before: Boundary;
+  before: Components;
   /** Boundary just after the item, in forward order. */
-  after: Boundary;
+  after: Components;
 }
 
 export interface InputFailure {
@@ -52,8 +61,8 @@ export interface InputFailure {
 export interface MergeWalk<T> {
   /** In walk order. */
   edges: MergedEdge<T>[];
-  /** Where a further walk in the same direction continues. */
-  next: Boundary;
+  /** Where a further walk in the same direction continues (in input order). */
+  next: Components;
   /** Items may remain in the walk direction (always true while an input has failed). */
   hasMore: boolean;
   failures: InputFailure[];
@@ -127,6 +136,9 @@ interface InputState<T> {
   emptyChunks: number;
   /** Keyed walks: the walk's last item as this input orders it (the cursor's, then this input's last item). */
   bound: SortKey | null;
+  /** The component of the buffer's head, kept while that item is the head: snapshots share it. */
+  headComponent: Component | null;
+  headFor: StreamItem<T> | null;
 }
 
 function toPosition(component: Component): Position | null {
@@ -161,6 +173,8 @@ export async function walkMerge<T>(
       refills: -1,
       emptyChunks: 0,
       bound: keyed && !keyed.unbounded?.has(index) ? boundForInput(keyed.bound, index) : null,
+      headComponent: null,
+      headFor: null,
     };
   });
   /** Keyed walks: whether an item lies past the walk's bound in the walk direction. */
@@ -213,12 +227,18 @@ export async function walkMerge<T>(
   /** This input's component of the current boundary. */
   const component = (state: InputState<T>): Component => {
     const head = state.buffer[0];
-    if (head) return { at: forward ? head.before : head.after };
+    if (head) {
+      if (state.headFor !== head) {
+        state.headFor = head;
+        state.headComponent = { at: forward ? head.before : head.after };
+      }
+      return state.headComponent as Component;
+    }
     if (!state.more && state.refills >= 0) return forward ? 'end' : 'start';
     // Also a failed input's place: its failed fetch started here, so a later page resumes it exactly.
     return state.fetchFrom;
   };
-  const snapshot = (): Boundary => Object.fromEntries(states.map((state) => [state.key, component(state)]));
+  const snapshot = (): Component[] => states.map(component);
 
   const edges: MergedEdge<T>[] = [];
   // Ordering in walk direction: forward uses `compare`, backward its reverse; ties by input order.
@@ -250,15 +270,18 @@ export async function walkMerge<T>(
     }
     if (!best) break;
     const taken = best.buffer[0] as StreamItem<T>;
+    let before: Component[];
     if (forward) {
-      const before = snapshot();
+      before = snapshot();
       best.buffer.shift();
-      edges.push({ item: taken.item, input: best.key, before, after: { ...before, [best.key]: { at: taken.after } } });
     } else {
       best.buffer.shift();
-      const before = { ...snapshot(), [best.key]: { at: taken.before } };
-      edges.push({ item: taken.item, input: best.key, before, after: { ...before, [best.key]: { at: taken.after } } });
+      before = snapshot();
+      before[best.index] = { at: taken.before };
     }
+    const after = before.slice();
+    after[best.index] = { at: taken.after };
+    edges.push({ item: taken.item, input: best.key, inputIndex: best.index, before, after });
   }
 
   const hasMore =
@@ -269,9 +292,11 @@ export async function walkMerge<T>(
   // to where the scan reached; a walk resumed from it never scans that range again.
   const last = edges[edges.length - 1];
   if (last) {
-    const reached = next[last.input] as Component;
-    if (forward) last.after = { ...last.after, [last.input]: reached };
-    else last.before = { ...last.before, [last.input]: reached };
+    const reached = next[last.inputIndex] as Component;
+    const moved = (forward ? last.after : last.before).slice();
+    moved[last.inputIndex] = reached;
+    if (forward) last.after = moved;
+    else last.before = moved;
   }
   return { edges, next, hasMore, failures, warnings };
 }
@@ -302,8 +327,24 @@ export function packComponent(component: Component): PackedComponent {
   return component === 'start' ? 0 : component === 'end' ? 1 : [component.at];
 }
 
-export function packBoundary(boundary: Boundary, inputs: MergeInput<unknown>[]): PackedComponent[] {
-  return inputs.map((input) => packComponent(boundary[input.key] as Component));
+export function packBoundary(boundary: Components): PackedComponent[] {
+  return boundary.map(packComponent);
+}
+
+/** An inner merge's item: its positions packed when first read (the outer merge reads few of them). */
+class MergedItem<T> implements StreamItem<T> {
+  private packedBefore: PackedComponent[] | undefined;
+  private packedAfter: PackedComponent[] | undefined;
+  constructor(
+    readonly item: T,
+    private readonly edge: MergedEdge<T>,
+  ) {}
+  get before(): Position {
+    return (this.packedBefore ??= packBoundary(this.edge.before));
+  }
+  get after(): Position {
+    return (this.packedAfter ??= packBoundary(this.edge.after));
+  }
 }
 
 /** The component of `input` that `value` packs, or null when it is not one (its position checked by the stream). */
@@ -339,8 +380,8 @@ const DEFAULT_INNER_WALK: WalkOptions = { tolerateFailures: false, maxRefillsPer
 export function mergeStreams<T>(inputs: MergeInput<T>[], compare: (a: T, b: T) => number, keyOf?: (item: T) => SortKey): OrderedStream<T> {
   const untyped = inputs as MergeInput<unknown>[];
   const toChunk = (walk: MergeWalk<T>): StreamChunk<T> => ({
-    items: walk.edges.map((edge) => ({ item: edge.item, before: packBoundary(edge.before, untyped), after: packBoundary(edge.after, untyped) })),
-    next: packBoundary(walk.next, untyped),
+    items: walk.edges.map((edge) => new MergedItem(edge.item, edge)),
+    next: packBoundary(walk.next),
     hasMore: walk.hasMore,
     ...(walk.warnings.length > 0 ? { warnings: walk.warnings.map((entry) => entry.warning) } : {}),
   });

@@ -270,7 +270,8 @@ export function createMoveworksConversationsAdapter(
 function mapStream<A, B>(stream: OrderedStream<A>, map: (item: A) => B): OrderedStream<B> {
   const mapChunk = (chunk: Awaited<ReturnType<OrderedStream<A>['forward']>>) => ({
     ...chunk,
-    items: chunk.items.map((entry) => ({ ...entry, item: map(entry.item) })),
+    // Fields named, not spread: an item's positions may be getters (a merged stream packs them when read).
+    items: chunk.items.map((entry) => ({ item: map(entry.item), before: entry.before, after: entry.after })),
   });
   const backward = stream.backward;
   return {
