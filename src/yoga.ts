@@ -117,7 +117,9 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
         maxDepth: { n: config.limits.maxDepth, flattenFragments: true, ...reportLimit },
         maxAliases: { n: 20, ...reportLimit },
         maxDirectives: { n: 20, ...reportLimit },
-        costLimit: { maxCost: 20_000, flattenFragments: true, ...reportLimit },
+        // Cost is the graph's own estimate (MAX_ESTIMATED_COST, src/limits/): armor's rule, 1.5x a level times literal
+        // page sizes, refused what MAX_ESTIMATED_COST allowed and no setting moved it.
+        costLimit: { enabled: false },
         maxTokens: { n: 2_000 },
         blockFieldSuggestion: { enabled: !config.operations.introspection },
       }),

@@ -50,6 +50,29 @@ describe('cost from the coerced variable values (point 5)', () => {
   });
 });
 
+describe('MAX_ESTIMATED_COST is the cost limit (issue 22)', () => {
+  // Literal page sizes: graphql-armor's own cost rule multiplies by them (and by 1.5 a level), where a variable counts 1.
+  const heavy = '{ conversations(first: 100, providers: [MOVEWORKS_DATA]) { edges { cursor node { id messages(first: 100) { edges { cursor node { id text } } } } } } }';
+  let raised: TestGraph;
+  beforeAll(async () => {
+    raised = await startTestGraph({ env: { MAX_ESTIMATED_COST: '100000', MAX_ESTIMATED_UPSTREAM_CALLS: '1000' } });
+  });
+  afterAll(async () => {
+    await raised.close();
+  });
+
+  it('a deployment that raises it is served an operation over the default', async () => {
+    const response = await raised.query<{ conversations: { edges: unknown[] } }>(heavy);
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.conversations.edges.length).toBeGreaterThan(50);
+  });
+
+  it('at the default the same operation is refused by the graph\'s estimate, coded, before any vendor call', async () => {
+    const errors = await refused(heavy);
+    expect(errors[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', maximum: 20_000 });
+  });
+});
+
 describe('nested arguments are checked before the first vendor call (point 5)', () => {
   it.each([
     ['messages(first: -5)', 'first'],
