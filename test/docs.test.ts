@@ -381,5 +381,15 @@ describe('the docs', () => {
     expect(declared.filter((name) => !rows.includes(name))).toEqual([]);
     expect(rows.filter((name) => !declared.includes(name) && !elsewhere.includes(name))).toEqual([]);
   });
+
+  it('name no runtime dependency that no file of src/ or scripts/ imports', () => {
+    const pkg = JSON.parse(read(join(ROOT, 'package.json'))) as { dependencies?: Record<string, string> };
+    const code = [...walk(join(ROOT, 'src'), (path) => /\.(ts|mts|mjs|js)$/.test(path)), ...walk(join(ROOT, 'scripts'), (path) => /\.(ts|mts|mjs|js)$/.test(path))]
+      .map(read)
+      .join('\n');
+    // A specifier in quotes: `import … from 'x'`, `import('x/y')`, `load('x')`, `require.resolve('x')`.
+    const named = (name: string): boolean => [`'${name}'`, `"${name}"`, `'${name}/`, `"${name}/`].some((quoted) => code.includes(quoted));
+    expect(Object.keys(pkg.dependencies ?? {}).filter((name) => !named(name))).toEqual([]);
+  });
 });
 
