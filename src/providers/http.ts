@@ -5,42 +5,21 @@ import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, h
 import type { JsonValue, Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
 import { currentDeadlineAt, currentRequestScope } from '../request-scope.js';
-import type { SharedStore } from '../shared-state/store.js';
 import { InFlightCalls } from './coalesce.js';
-import type { UpstreamGate, UpstreamObserver } from './upstream-runtime.js';
+import type { HttpSettings } from './http-settings.js';
+import type { UpstreamHooks } from './upstream-runtime.js';
 import type { WireSchema } from './wire-schema.js';
 
-export interface RetrySettings {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export interface HttpClientOptions {
+/** One vendor's client: where it calls, with what credentials, its settings and the graph's runtime hooks. */
+export interface HttpClientOptions extends HttpSettings, UpstreamHooks {
   provider: Provider;
   baseUrl: string;
   /** Sent with every request (credentials, `Assistant-Name`, …). */
   headers: Record<string, string>;
-  timeoutMs: number;
-  retry: RetrySettings;
-  /** Consecutive failures that open the breaker; 0 disables it. */
-  breakerThreshold: number;
-  breakerHalfOpenAfterMs: number;
-  connections: number;
-  /** A vendor body longer than this is refused as it arrives (UPSTREAM_BAD_RESPONSE), never buffered whole. */
-  maxResponseBytes: number;
   /** Test seam: undici's MockAgent, or any dispatcher. */
   dispatcher?: Dispatcher;
-  /** Sees every attempt, retry, breaker change and final failure (metrics, logs, traces). */
-  observer?: UpstreamObserver;
-  /** Decides when a call may go (rate limits shared by replicas). */
-  gate?: UpstreamGate;
-  /** Share identical GETs in flight at the same moment (coalesce.ts); on unless false. */
-  coalesce?: boolean;
 }
 
-export type { UpstreamAttemptEnd, UpstreamAttemptStart, UpstreamGate, UpstreamObserver, UpstreamRuntime } from './upstream-runtime.js';
 
 export const DEFAULT_HTTP_SETTINGS = {
   timeoutMs: 10_000,
@@ -49,7 +28,7 @@ export const DEFAULT_HTTP_SETTINGS = {
   breakerHalfOpenAfterMs: 5_000,
   connections: 16,
   maxResponseBytes: 16 * 1_048_576,
-} satisfies Omit<HttpClientOptions, 'provider' | 'baseUrl' | 'headers'>;
+} satisfies HttpSettings;
 
 export type QueryValue = string | number | boolean | null | undefined;
 

@@ -5,12 +5,11 @@ import type { ProviderAdapter } from './provider.js';
 
 /** One adapter per configured vendor (its module's `createAdapter`), in the vendor list's order (which also breaks ties). */
 export function createAdapters(config: AppConfig, runtime: UpstreamRuntime): Map<Provider, ProviderAdapter> {
-  // Adapters receive the runtime hooks inside their http settings; every HttpClient spreads them into its options.
-  const http = { ...config.http, ...runtime, coalesce: config.performance.coalesceUpstream };
+  const http = { ...config.http, coalesce: config.performance.coalesceUpstream };
   const adapters = new Map<Provider, ProviderAdapter>();
   for (const vendor of config.vendors) {
     const settings = config.providers[vendor.provider];
-    if (settings) adapters.set(vendor.provider, vendor.createAdapter(settings, { http, scans: config.scans }));
+    if (settings) adapters.set(vendor.provider, vendor.createAdapter(settings, { http, runtime, scans: config.scans }));
   }
   return adapters;
 }

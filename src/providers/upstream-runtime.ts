@@ -8,10 +8,19 @@ import type { SharedStore } from '../shared-state/store.js';
  * calls them. Plain settings are HttpSettings (http-settings.ts).
  */
 
-/** Wired by the graph at start (not read from the environment): the hooks every vendor client shares. */
-export interface UpstreamRuntime {
+/** What every vendor's HttpClient calls (HttpClientOptions extends it). */
+export interface UpstreamHooks {
+  /** Sees every attempt, retry, breaker change and final failure (metrics, logs, traces). */
   observer?: UpstreamObserver;
+  /** Decides when a call may go (rate limits shared by replicas). */
   gate?: UpstreamGate;
+}
+
+/**
+ * Wired by the graph at start (not read from the environment) and handed to every adapter beside its plain
+ * HttpSettings (VendorAdapterContext.runtime): the hooks its client calls and the store its streams keep state in.
+ */
+export interface UpstreamRuntime extends UpstreamHooks {
   /** State that outlives a request (scan indexes, counts): per process, or shared by replicas. */
   store: SharedStore;
 }

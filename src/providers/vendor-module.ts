@@ -2,6 +2,7 @@ import type { ConversationDetails, ConversationFilter, JsonObject, Provider } fr
 import type { Emulator } from '../emulators/framework.js';
 import type { EmulatorOptions } from '../emulators/options.js';
 import type { HttpSettings } from './http-settings.js';
+import type { UpstreamRuntime } from './upstream-runtime.js';
 import type { ProviderAdapter } from './provider.js';
 import type { ScanSettings } from '../streams/scan-settings.js';
 
@@ -40,9 +41,9 @@ export interface VendorModule<Settings extends VendorSettings = VendorSettings> 
   readonly cost?: VendorCost<Settings>;
   readonly emulator: VendorEmulator;
   /**
-   * One adapter over the configured vendor: opened once at start, closed at stop. `context.http` carries the
-   * graph's HTTP settings and runtime hooks (observer, rate-limit gate, shared store, coalescing): spread it into
-   * the vendor's `HttpClient` options.
+   * One adapter over the configured vendor: opened once at start, closed at stop. `context.http` holds the
+   * graph's plain HTTP settings and `context.runtime` its runtime hooks (observer, rate-limit gate, shared store):
+   * the vendor's client passes both into its `HttpClient` options.
    */
   createAdapter(settings: Settings, context: VendorAdapterContext): ProviderAdapter;
 }
@@ -155,7 +156,10 @@ export interface VendorEmulator {
 }
 
 export interface VendorAdapterContext {
+  /** Plain settings of every vendor client (timeouts, retries, breaker, connections, body cap, coalescing). */
   http: HttpSettings;
+  /** The runtime port: hooks the client calls (observer, rate-limit gate) and the shared store. */
+  runtime: UpstreamRuntime;
   scans: ScanSettings;
 }
 

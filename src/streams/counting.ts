@@ -135,7 +135,7 @@ export function createCountCache(store: SharedStore, ttlMs: number): (key: strin
   };
 }
 
-/** The store the graph wired into the http settings; a private in-memory one when none was (adapter tests). */
-export function storeOf(http: { store?: SharedStore | undefined }): SharedStore {
-  return http.store ?? createMemoryStore();
+/** The store of the graph's runtime hooks; a private in-memory one when there are none (adapter tests). */
+export function storeOf(runtime: { store?: SharedStore | undefined } | undefined): SharedStore {
+  return runtime?.store ?? createMemoryStore();
 }

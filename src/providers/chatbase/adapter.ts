@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import { compareConversationKeys, conversationKey, mergeStreams } from '../../streams/merge.js';
 import { createdAtInRange, detailsOf, type Conversation, type ConversationFilter } from '../../domain.js';
@@ -202,10 +203,15 @@ function openSession(client: ChatbaseClient, chatbotIds: readonly string[], coun
   };
 }
 
-export function createChatbaseAdapter(config: ChatbaseConfig, http: HttpSettings, scans: ScanSettings = DEFAULT_SCAN_SETTINGS): ProviderAdapter {
-  const client = new ChatbaseClient(config, http);
+export function createChatbaseAdapter(
+  config: ChatbaseConfig,
+  http: HttpSettings,
+  scans: ScanSettings = DEFAULT_SCAN_SETTINGS,
+  runtime?: UpstreamRuntime,
+): ProviderAdapter {
+  const client = new ChatbaseClient(config, http, runtime);
   const chatbotIds = [...config.chatbotIds];
-  const counts = createCountCache(storeOf(http), scans.countTtlMs);
+  const counts = createCountCache(storeOf(runtime), scans.countTtlMs);
   return {
     provider: 'CHATBASE',
     capabilities: { backward: true, totalCount: true, messages: true },

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamHooks } from '../upstream-runtime.js';
 import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 import type { ChatbaseQuery } from './filter.js';
@@ -46,12 +47,13 @@ export function chatbaseHeaders(config: ChatbaseConfig): Record<string, string> 
 export class ChatbaseClient {
   private readonly http: HttpClient;
 
-  constructor(config: ChatbaseConfig, settings: HttpSettings) {
+  constructor(config: ChatbaseConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
     this.http = new HttpClient({
       provider: 'CHATBASE',
       baseUrl: config.baseUrl,
       headers: chatbaseHeaders(config),
       ...settings,
+      ...hooks,
     });
   }
 

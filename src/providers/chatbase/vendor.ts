@@ -49,5 +49,5 @@ export const chatbaseVendor = defineVendor<'CHATBASE', ChatbaseConfig>({
     defaultPort: 4102,
     start: async (options) => (await import('../../emulators/chatbase.js')).startChatbaseEmulator(options),
   },
-  createAdapter: (settings, { http, scans }) => createChatbaseAdapter(settings, http, scans),
+  createAdapter: (settings, { http, runtime, scans }) => createChatbaseAdapter(settings, http, scans, runtime),
 });

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { conversationKey } from '../../streams/merge.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
 import { createOffsetStream, splitWindow, type OffsetWindow } from '../../streams/offsets.js';
@@ -32,8 +33,8 @@ async function fetchWindow(
  */
 export const FLASHBACK_RANGE_PRECISION_MS = 1;
 
-export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettings): ProviderAdapter {
-  const client = new FlashbackClient(config, http);
+export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettings, runtime?: UpstreamRuntime): ProviderAdapter {
+  const client = new FlashbackClient(config, http, runtime);
 
   const openSession = (): ProviderSession => {
     /**

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamHooks } from '../upstream-runtime.js';
 import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 
@@ -59,12 +60,13 @@ export function flashbackHeaders(config: FlashbackConfig): Record<string, string
 export class FlashbackClient {
   private readonly http: HttpClient;
 
-  constructor(config: FlashbackConfig, settings: HttpSettings) {
+  constructor(config: FlashbackConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
     this.http = new HttpClient({
       provider: 'FLASHBACK',
       baseUrl: config.baseUrl,
       headers: flashbackHeaders(config),
       ...settings,
+      ...hooks,
     });
   }
 

@@ -45,5 +45,5 @@ export const flashbackVendor = defineVendor<'FLASHBACK', FlashbackConfig>({
     defaultPort: 4101,
     start: async (options) => (await import('../../emulators/flashback.js')).startFlashbackEmulator(options),
   },
-  createAdapter: (settings, { http }) => createFlashbackAdapter(settings, http),
+  createAdapter: (settings, { http, runtime }) => createFlashbackAdapter(settings, http, runtime),
 });

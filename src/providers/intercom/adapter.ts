@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamRuntime } from '../upstream-runtime.js';
 import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { createOffsetStream } from '../../streams/offsets.js';
@@ -86,8 +87,9 @@ export function createIntercomAdapter(
   http: HttpSettings,
   section: (filter: ConversationFilter) => IntercomFilterSection | null,
   options: IntercomAdapterOptions = {},
+  runtime?: UpstreamRuntime,
 ): ProviderAdapter {
-  const client = new IntercomClient(config, http);
+  const client = new IntercomClient(config, http, runtime);
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 8;
   const adminsTtlMs = options.adminsTtlMs ?? 300_000;

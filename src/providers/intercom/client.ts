@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamHooks } from '../upstream-runtime.js';
 import type { JsonValue } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient } from '../http.js';
@@ -185,8 +186,8 @@ function isNotFound(error: unknown): boolean {
 export class IntercomClient {
   private readonly http: HttpClient;
 
-  constructor(config: IntercomConfig, settings: HttpSettings) {
-    this.http = new HttpClient({ provider: INTERCOM_PROVIDER, baseUrl: config.baseUrl, headers: intercomHeaders(config), ...settings });
+  constructor(config: IntercomConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
+    this.http = new HttpClient({ provider: INTERCOM_PROVIDER, baseUrl: config.baseUrl, headers: intercomHeaders(config), ...settings, ...hooks });
   }
 
   get credential(): string {

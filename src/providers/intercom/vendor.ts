@@ -112,5 +112,5 @@ export const intercomVendor = defineVendor<'INTERCOM', IntercomConfig>({
     defaultPort: 4106,
     start: async (options) => (await import('../../emulators/intercom.js')).startIntercomEmulator(options),
   },
-  createAdapter: (settings, { http }) => createIntercomAdapter(settings, http, (filter) => INTERCOM_FILTER.of(filter)),
+  createAdapter: (settings, { http, runtime }) => createIntercomAdapter(settings, http, (filter) => INTERCOM_FILTER.of(filter), {}, runtime),
 });

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import type { Conversation } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
@@ -78,9 +79,10 @@ export function createMoveworksConversationsAdapter(
   scans: ScanSettings = DEFAULT_SCAN_SETTINGS,
   // The phase's view: within the list of conversations, a scan plans against the list's share of the deadline.
   scope: () => ScanScope | undefined = currentPhaseView,
+  runtime?: UpstreamRuntime,
 ): ProviderAdapter {
-  const client = new MoveworksConversationsClient(config, http);
-  const store = storeOf(http);
+  const client = new MoveworksConversationsClient(config, http, runtime);
+  const store = storeOf(runtime);
   const scanMemory = createScanMemory();
 
   const openSession = (): ProviderSession => {

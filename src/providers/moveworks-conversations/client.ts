@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamHooks } from '../upstream-runtime.js';
 import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 
@@ -75,12 +76,13 @@ export function moveworksConversationsHeaders(config: MoveworksConversationsConf
 export class MoveworksConversationsClient {
   private readonly http: HttpClient;
 
-  constructor(config: MoveworksConversationsConfig, settings: HttpSettings) {
+  constructor(config: MoveworksConversationsConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
     this.http = new HttpClient({
       provider: 'MOVEWORKS_CONVERSATIONS',
       baseUrl: config.baseUrl,
       headers: moveworksConversationsHeaders(config),
       ...settings,
+      ...hooks,
     });
   }
 

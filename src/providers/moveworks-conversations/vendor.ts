@@ -56,5 +56,5 @@ export const moveworksConversationsVendor = defineVendor<'MOVEWORKS_CONVERSATION
     defaultPort: 4105,
     start: async (options) => (await import('../../emulators/moveworks-conversations.js')).startMoveworksConversationsEmulator(options),
   },
-  createAdapter: (settings, { http, scans }) => createMoveworksConversationsAdapter(settings, http, scans),
+  createAdapter: (settings, { http, runtime, scans }) => createMoveworksConversationsAdapter(settings, http, scans, undefined, runtime),
 });

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { conversationKey } from '../../streams/merge.js';
 import { detailsOf, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
@@ -64,8 +65,9 @@ export function createMoveworksDataAdapter(
   config: MoveworksDataConfig,
   http: HttpSettings,
   options: MoveworksDataAdapterOptions = {},
+  runtime?: UpstreamRuntime,
 ): ProviderAdapter {
-  const client = new MoveworksDataClient(config, http);
+  const client = new MoveworksDataClient(config, http, runtime);
   const urlOverhead = new URL(config.baseUrl).href.replace(/\/+$/, '').length + '/records/conversations?'.length;
   const queryBudget = Math.max(256, (options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH) - urlOverhead);
 

@@ -2,6 +2,7 @@ import { z } from 'zod/v4';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient } from '../http.js';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamHooks } from '../upstream-runtime.js';
 import { looseInstant, wireSchema, type WireSchema } from '../wire-schema.js';
 import type { Query } from './query.js';
 
@@ -105,12 +106,13 @@ export function moveworksDataHeaders(config: MoveworksDataConfig): Record<string
 export class MoveworksDataClient {
   private readonly http: HttpClient;
 
-  constructor(config: MoveworksDataConfig, settings: HttpSettings) {
+  constructor(config: MoveworksDataConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
     this.http = new HttpClient({
       provider: 'MOVEWORKS_DATA',
       baseUrl: config.baseUrl,
       headers: moveworksDataHeaders(config),
       ...settings,
+      ...hooks,
     });
   }
 

@@ -46,5 +46,5 @@ export const moveworksDataVendor = defineVendor<'MOVEWORKS_DATA', MoveworksDataC
     defaultPort: 4103,
     start: async (options) => (await import('../../emulators/moveworks-data.js')).startMoveworksDataEmulator(options),
   },
-  createAdapter: (settings, { http }) => createMoveworksDataAdapter(settings, http),
+  createAdapter: (settings, { http, runtime }) => createMoveworksDataAdapter(settings, http, {}, runtime),
 });

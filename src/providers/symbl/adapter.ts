@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
 import { conversationKey } from '../../streams/merge.js';
 import type { Conversation, ConversationFilter, JsonValue, Message, Person } from '../../domain.js';
@@ -107,9 +108,10 @@ export function createSymblAdapter(
   http: HttpSettings,
   options: SymblAdapterOptions = {},
   scans: ScanSettings = DEFAULT_SCAN_SETTINGS,
+  runtime?: UpstreamRuntime,
 ): ProviderAdapter {
-  const client = new SymblClient(config, http);
-  const counts = createCountCache(storeOf(http), scans.countTtlMs);
+  const client = new SymblClient(config, http, runtime);
+  const counts = createCountCache(storeOf(runtime), scans.countTtlMs);
   const concurrency = options.concurrency ?? SYMBL_DEFAULT_CONCURRENCY;
   const now = options.now ?? Date.now;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import type { UpstreamHooks } from '../upstream-runtime.js';
 import type { JsonValue } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { HttpClient, type QueryValue } from '../http.js';
@@ -96,12 +97,13 @@ export function symblHeaders(config: SymblConfig): Record<string, string> {
 export class SymblClient {
   private readonly http: HttpClient;
 
-  constructor(config: SymblConfig, settings: HttpSettings) {
+  constructor(config: SymblConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
     this.http = new HttpClient({
       provider: 'SYMBL',
       baseUrl: config.baseUrl,
       headers: symblHeaders(config),
       ...settings,
+      ...hooks,
     });
   }
 

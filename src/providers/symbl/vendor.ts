@@ -45,5 +45,5 @@ export const symblVendor = defineVendor<'SYMBL', SymblConfig>({
     defaultPort: 4104,
     start: async (options) => (await import('../../emulators/symbl.js')).startSymblEmulator(options),
   },
-  createAdapter: (settings, { http, scans }) => createSymblAdapter(settings, http, {}, scans),
+  createAdapter: (settings, { http, runtime, scans }) => createSymblAdapter(settings, http, {}, scans, runtime),
 });

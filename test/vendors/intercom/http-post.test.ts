@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
 import { startIntercomEmulator, type IntercomEmulator } from '../../../src/emulators/intercom.js';
-import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpClientOptions, type UpstreamAttemptStart } from '../../../src/providers/http.js';
+import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpClientOptions } from '../../../src/providers/http.js';
+import type { UpstreamAttemptStart } from '../../../src/providers/upstream-runtime.js';
 import { wireSchema } from '../../../src/providers/wire-schema.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 
