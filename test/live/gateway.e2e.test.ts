@@ -7,7 +7,7 @@ import type { Provider } from '../../src/domain.js';
 import { composeSupergraph, fetchSubgraphSdl } from '../federation/supergraph.js';
 import { seedTickets, startTicketsSubgraph, type TicketsSubgraph } from '../federation/tickets-subgraph.js';
 import { startTestGraph, type TestGraph } from '../support/graph.js';
-import { collect, okPolls } from '../support/live.js';
+import { collect, metricValue, okPolls } from '../support/live.js';
 
 /**
  * `conversationAdded` through Hive Gateway: the client subscribes at the gateway over SSE (graphql-sse's
@@ -60,6 +60,11 @@ for (const planner of ['rust', 'stitching'] as const) {
     });
 
     it('a subscription at the gateway receives the conversation added at the vendor, with fields of the other subgraph', async () => {
+      // The poller of the test before stops one interval after its subscriber left, and its last poll may still be in
+      // flight: that poll must not pass for the new poller's first one (which only learns the head and announces
+      // nothing). So: no poller left over, then this subscription's poller has read the head, then the addition.
+      const registry = graph.graph.observability.registry;
+      await vi.waitFor(async () => expect(await metricValue(registry, 'live_pollers', { provider: PROVIDER, role: 'polling' })).toBe(0), { interval: 10, timeout: 10_000 });
       const subscription = collect(
         gatewayUrl,
         {},
@@ -68,8 +73,8 @@ for (const planner of ['rust', 'stitching'] as const) {
       );
       // The gateway opened its own SSE subscription to the subgraph.
       await vi.waitFor(() => expect(graph.graph.live?.active()).toBe(1), { interval: 10, timeout: 10_000 });
-      const before = await okPolls(graph.graph.observability.registry, PROVIDER);
-      await vi.waitFor(async () => expect(await okPolls(graph.graph.observability.registry, PROVIDER)).toBeGreaterThan(before), { interval: 10 });
+      const before = await okPolls(registry, PROVIDER);
+      await vi.waitFor(async () => expect(await okPolls(registry, PROVIDER)).toBeGreaterThan(before), { interval: 10, timeout: 10_000 });
       const created = graph.emulators.emulators[PROVIDER]?.addConversation();
       const [event] = await subscription.until(1);
       expect(event?.errors).toBeUndefined();
