@@ -77,16 +77,18 @@ function chatbotStream(
   counts: CountCache,
 ): OrderedStream<Conversation> {
   const keep = refine ? (conversation: Conversation) => createdAtInRange(conversation.createdAt, refine) : null;
-  const countKey = storeKey('count', 'CHATBASE', client.credential, {
-    chatbotId,
-    query: { ...query },
-    refine: refine ? { from: refine.from?.getTime() ?? null, to: refine.to?.getTime() ?? null } : null,
-  });
+  // Digested when a count is asked: most pages ask none.
+  const countKey = (): string =>
+    storeKey('count', 'CHATBASE', client.credential, {
+      chatbotId,
+      query: { ...query },
+      refine: refine ? { from: refine.from?.getTime() ?? null, to: refine.to?.getTime() ?? null } : null,
+    });
   return createOffsetStream<Conversation>({
     reportsTotal: false,
     fetch: async (window) => ({ items: await fetchWindow(client, chatbotId, query, window), total: null }),
     count: () =>
-      counts(countKey, async () => {
+      counts(countKey(), async () => {
         const read: FetchWindow<Conversation> = memoizeWindows((window) => fetchWindow(client, chatbotId, query, window));
         const end = await probeEnd(read, CHATBASE_MAX_PAGE_SIZE);
         return keep ? countKeptRun(read, end, keep, CHATBASE_MAX_PAGE_SIZE) : end;

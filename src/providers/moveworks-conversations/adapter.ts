@@ -108,7 +108,9 @@ export function createMoveworksConversationsAdapter(
         stopBelowMs: plan.stopBelowMs,
         orderViolation: orderViolation('conversations'),
       });
-      const index = new ScanIndex(
+      // Built on the first backward page or count: a forward page (most of them) needs no index and no store key.
+      let index: ScanIndex | null = null;
+      const indexOf = (): ScanIndex => (index ??= new ScanIndex(
         {
           archived,
           fetchPage: (cursor) => pages.load({ archived, cursor }),
@@ -124,11 +126,11 @@ export function createMoveworksConversationsAdapter(
           scope,
         },
         scanMemory,
-      );
+      ));
       let view: Promise<IndexView> | null = null;
       const loadView = (): Promise<IndexView> => {
         if (!view) {
-          view = index.load().then((loaded) => new IndexView(loaded, keep));
+          view = indexOf().load().then((loaded) => new IndexView(loaded, keep));
           // A scan that stopped (deadline, budget, vendor failure) is tried again on the next call.
           view.catch(() => {
             view = null;

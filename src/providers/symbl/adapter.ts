@@ -141,11 +141,13 @@ export function createSymblAdapter(
         if (plan.empty) return createListStream<Conversation>([]);
         const keep = plan.keep;
         const refinedLocally = plan.localOnly.length > 0 && keep !== null;
-        const countKey = storeKey('count', 'SYMBL', client.credential, {
-          params: { ...plan.params },
-          // The local-only parts, canonical: what the pushed-down list is refined by.
-          local: refinedLocally ? JSON.parse(JSON.stringify({ filter: SYMBL_FILTER.of(filter), createdAt: filter.createdAt })) as JsonValue : null,
-        });
+        // Digested when a count is asked: most pages ask none.
+        const countKey = (): string =>
+          storeKey('count', 'SYMBL', client.credential, {
+            params: { ...plan.params },
+            // The local-only parts, canonical: what the pushed-down list is refined by.
+            local: refinedLocally ? JSON.parse(JSON.stringify({ filter: SYMBL_FILTER.of(filter), createdAt: filter.createdAt })) as JsonValue : null,
+          });
         return createOffsetStream<Conversation>({
           reportsTotal: false,
           fetch: async (window) => {
@@ -154,7 +156,7 @@ export function createSymblAdapter(
             return { items, total: null };
           },
           count: () =>
-            counts(countKey, async () => {
+            counts(countKey(), async () => {
               const read = memoizeWindows((window: OffsetWindow) => fetchWindow(client, plan.params, window));
               return refinedLocally ? countKeptAll(read, keep, COUNT_READ_BLOCK) : probeEnd(read, END_PROBE_BLOCK);
             }),
