@@ -14,6 +14,8 @@ const LAYERS = [
       'server\\.ts$',
       'yoga\\.ts$',
       'plugins/',
+      // The graph's own HTTP side: its Yoga plugins and GraphQL-over-HTTP details (its settings are a port).
+      'http/(?!response-cache-settings\\.ts$)',
       'persisted-operations\\.ts$',
       'limits/(plugin|operation-check|request-body)\\.ts$',
       'live/(plugin|index)\\.ts$',
@@ -37,6 +39,7 @@ const PORTS = layer(
   'providers/upstream-runtime\\.ts$',
   'streams/scan-settings\\.ts$',
   'live/settings\\.ts$',
+  'http/response-cache-settings\\.ts$',
   'errors\\.ts$',
   'env-reader\\.ts$',
   'request-scope\\.ts$',
