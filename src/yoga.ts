@@ -94,7 +94,7 @@ export function createGraph(config: AppConfig, options: GraphOptions = {}): Grap
     // GraphiQL subscribes with an SSE GET: the preflight header gets it past CSRF prevention (on by default).
     graphiql: profile.graphiql && { title: 'Conversations graph', defaultQuery: DEMO_QUERY, additionalHeaders: { 'x-graphql-yoga-csrf': '1' } },
     cors: profile.cors,
-    // GraphiQL's page is a 9 MB bundle (32 MB of heap once loaded): read on its first render, never in production.
+    // GraphiQL's page is a large bundle, so it is read on its first render, never in production (its cost: docs/benchmarks.md).
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
     // Larger bodies answer HTTP 413 (REQUEST_ENTITY_TOO_LARGE) before they are parsed: useRequestBodyLimit.
