@@ -23,6 +23,19 @@ export interface ProcessStats {
   externalBytes: number;
 }
 
+/** One vendor call a target made for a page, as the upstream logged it: replayed as it was (a search may be a POST). */
+export interface UpstreamCall {
+  url: string;
+  method: 'GET' | 'POST';
+  /** The request body of a POST, else `''`. */
+  body: string;
+}
+
+/** The headers of a call beside its vendor's credential headers: a POST carries JSON. */
+export function callHeaders(call: UpstreamCall, credentials: Record<string, string> | undefined): Record<string, string> {
+  return call.body === '' ? { ...credentials } : { ...credentials, 'content-type': 'application/json' };
+}
+
 export const ALLOCATION_PATH = '/__bench/allocation';
 
 /** Bytes this process allocated on the V8 heap between `?start` and `?stop` of ALLOCATION_PATH. */

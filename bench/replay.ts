@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
-import { answerStats } from './child.js';
+import { answerStats, type UpstreamCall } from './child.js';
 
 /**
  * The bench's upstream that costs almost nothing: one port per vendor origin, each in front of that
@@ -14,7 +14,7 @@ import { answerStats } from './child.js';
  *
  * REPLAY_UPSTREAMS: JSON array of upstream origins. Prints `LISTENING <port>` (the control port, which
  * also serves the first upstream) and `REPLAY <origin> <port>` per upstream. Control routes on any port:
- * POST /__replay/mode {"mode":"record"|"replay"}, GET /__replay/counters, GET /__replay/log, POST /__replay/reset,
+ * POST /__replay/mode {"mode":"record"|"replay"}, GET /__replay/counters, GET /__replay/log (the calls: url, method, body), POST /__replay/reset,
  * and the bench's stats route.
  */
 
@@ -93,7 +93,7 @@ export async function startReplayServer(upstreams: readonly string[]): Promise<R
   if (upstreams.length === 0) throw new Error('the replay server needs at least one upstream origin');
   let mode: 'record' | 'replay' = 'record';
   const answers = new Map<string, Recorded>();
-  const log: string[] = [];
+  const log: UpstreamCall[] = [];
   const counters: ReplayCounters = { calls: 0, misses: 0, recorded: 0, connections: 0 };
   const seenSockets = new WeakSet<object>();
   const servers: Server[] = [];
@@ -131,7 +131,7 @@ export async function startReplayServer(upstreams: readonly string[]): Promise<R
           counters.connections += 1;
         }
         counters.calls += 1;
-        log.push(origin() + url);
+        log.push({ url: origin() + url, method: request.method === 'POST' ? 'POST' : 'GET', body: body.toString('utf8') });
         const key = `${index} ${request.method} ${url} ${body.toString('latin1')}`;
         let answer = mode === 'replay' ? answers.get(key) : undefined;
         if (!answer) {

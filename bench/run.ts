@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { request } from 'undici';
 import { configuredProviders, loadConfig } from '../src/config.js';
 import { VENDORS } from '../src/providers/vendors.js';
-import { ALLOCATION_PATH, STATS_PATH, type AllocationStats, type ProcessStats } from './child.js';
+import { ALLOCATION_PATH, STATS_PATH, callHeaders, type AllocationStats, type ProcessStats, type UpstreamCall } from './child.js';
 import type { ReplayCounters } from './replay.js';
 import { meshSubgraphs, PEER_SCENARIOS, type PeerScenario } from './peers/scenarios.js';
 import { SCENARIOS, type GraphQLAnswer, type GraphQLBody, type Scenario } from './scenarios.js';
@@ -16,9 +16,9 @@ import { vendorHeadersByOrigin } from './vendor-headers.js';
 /**
  * `npm run bench`: what the graph adds on top of the vendor round trips it wraps.
  *
- * Processes: this one (the load generator, autocannon), the emulators (one, or five with
+ * Processes: this one (the load generator, autocannon), the emulators (one, or one per vendor with
  * BENCH_EMULATORS=per-vendor), the graph, and a thin pass-through (bench/pass-through.ts) that makes the
- * same upstream GETs the graph made for the page, parses them and concatenates them. Both targets are
+ * same upstream calls the graph made for the page, parses them and concatenates them. Both targets are
  * loaded in the same run, alternating in rounds, so every figure is also a ratio that survives a busy machine.
  *
  * Two upstreams, one after the other (BENCH_UPSTREAMS): `replay` (bench/replay.ts: the emulators' answers for
@@ -201,9 +201,15 @@ async function connectionsSoFar(): Promise<number> {
   return accepted.reduce((sum, { accepted: count }) => sum + count, 0);
 }
 /** Every upstream URL logged since the last reset, in order, per vendor. */
-async function upstreamUrls(): Promise<string[]> {
-  const logs = (await control('log')) as Array<Array<{ path: string; search: string }>>;
-  return logs.flatMap((log, index) => log.map((entry) => `${vendorOrigins[index]}${entry.path}${entry.search ? `?${entry.search}` : ''}`));
+async function upstreamCalls(): Promise<UpstreamCall[]> {
+  const logs = (await control('log')) as Array<Array<{ method: string; path: string; search: string; body: string }>>;
+  return logs.flatMap((log, index) =>
+    log.map((entry) => ({
+      url: `${vendorOrigins[index]}${entry.path}${entry.search ? `?${entry.search}` : ''}`,
+      method: entry.method === 'POST' ? 'POST' : 'GET',
+      body: entry.body,
+    })),
+  );
 }
 
 /** Clock ticks of user plus system CPU of a process, from /proc (Linux); 0 elsewhere. */
@@ -228,8 +234,8 @@ interface Upstream {
   reset(): Promise<void>;
   callsSoFar(): Promise<number>;
   connectionsSoFar(): Promise<number>;
-  /** Every vendor URL called since the last reset, in order. */
-  urls(): Promise<string[]>;
+  /** Every vendor call since the last reset, in order. */
+  calls(): Promise<UpstreamCall[]>;
   /** Replay only: `record` while a scenario is prepared and planned, `replay` while it is measured. */
   setMode(mode: 'record' | 'replay'): Promise<void>;
   /** Replay only: calls since the last reset that found nothing recorded. */
@@ -246,7 +252,7 @@ const emulatorUpstream: Upstream = {
   },
   callsSoFar: upstreamCallsSoFar,
   connectionsSoFar,
-  urls: upstreamUrls,
+  calls: upstreamCalls,
   setMode: async () => {},
   missesSoFar: async () => 0,
   stop: async () => {},
@@ -287,7 +293,7 @@ async function startReplay(): Promise<Upstream> {
     },
     callsSoFar: async () => (await counters()).calls,
     connectionsSoFar: async () => (await counters()).connections,
-    urls: async () => (await call('log')) as string[],
+    calls: async () => (await call('log')) as UpstreamCall[],
     setMode: async (mode) => {
       await call('mode', { mode });
     },
@@ -543,7 +549,7 @@ interface Planned {
   name: string;
   graph: Request;
   passThrough: Request;
-  upstreamUrls: string[];
+  upstreamCalls: UpstreamCall[];
   graphBytes: number;
   passThroughBytes: number;
   /** The same scenario prepared against the compared graph (its own cursors), when there is one. */
@@ -553,14 +559,14 @@ interface Planned {
   peerBytes: number;
 }
 
-/** One request through the graph, to record its upstream GETs; the pass-through is then planned with the same GETs. */
+/** One request through the graph, to record its upstream calls; the pass-through is then planned with the same calls. */
 async function plan(id: string, name: string, body: GraphQLBody, comparedBody: GraphQLBody | null): Promise<Planned> {
   await upstream.reset();
   const probe = await once(graphRequest(body));
   const answer = JSON.parse(probe.text) as GraphQLAnswer;
   if (probe.status !== 200 || answer.errors) throw new Error(`${id}: the graph answered ${probe.status} ${JSON.stringify(answer.errors)}`);
-  const urls = await upstream.urls();
-  await once({ url: `${passThrough.origin}/__plan/${id}`, method: 'POST', body: JSON.stringify({ urls }) });
+  const calls = await upstream.calls();
+  await once({ url: `${passThrough.origin}/__plan/${id}`, method: 'POST', body: JSON.stringify({ calls }) });
   const passRequest: Request = { url: `${passThrough.origin}/page/${id}`, method: 'GET' };
   const passProbe = await once(passRequest);
   if (passProbe.status !== 200) throw new Error(`${id}: the pass-through answered ${passProbe.status} ${passProbe.text}`);
@@ -575,7 +581,7 @@ async function plan(id: string, name: string, body: GraphQLBody, comparedBody: G
     name,
     graph: graphRequest(body),
     passThrough: passRequest,
-    upstreamUrls: urls,
+    upstreamCalls: calls,
     graphBytes: Buffer.byteLength(probe.text),
     passThroughBytes: Buffer.byteLength(passProbe.text),
     comparedGraph: compared && comparedBody ? graphRequest(comparedBody, compared.origin) : null,
@@ -659,7 +665,7 @@ async function throughput(planned: Planned): Promise<ThroughputResult> {
     upstreamMisses: [...graphRuns, ...passRuns].reduce((sum, run) => sum + run.upstreamMisses, 0),
     allocation,
     loadAverage,
-    upstreamCallsPerPage: planned.upstreamUrls.length,
+    upstreamCallsPerPage: planned.upstreamCalls.length,
     graph: graphFigures,
     passThrough: passFigures,
     ratio: {
@@ -745,7 +751,7 @@ interface LatencyResult {
   slowestVendorP50Ms: number;
   /**
    * p50 of all the page's GETs made at once, directly: the wait of a graph that cost nothing. It is above
-   * the slowest vendor's own share: two cores serve the five emulators, and the client parses every body.
+   * the slowest vendor's own share: two cores serve every emulator, and the client parses every body.
    */
   allCallsAtOnceP50Ms: number;
   graphP50Ms: number;
@@ -766,13 +772,17 @@ interface LatencyResult {
 async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> {
   await control('reset', {});
   await control('latency', { fixedMs: settings.latencyScenarioMs, jitterMs: 0 });
-  const byOrigin = new Map<string, string[]>();
-  for (const url of planned.upstreamUrls) {
-    const origin = new URL(url).origin;
-    byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), url]);
+  const byOrigin = new Map<string, UpstreamCall[]>();
+  for (const call of planned.upstreamCalls) {
+    const origin = new URL(call.url).origin;
+    byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), call]);
   }
-  const direct = (url: string): Promise<unknown> =>
-    request(url, { headers: vendorHeaders.get(new URL(url).origin) }).then(async (response) => JSON.parse(await response.body.text()) as unknown);
+  const direct = (call: UpstreamCall): Promise<unknown> =>
+    request(call.url, {
+      method: call.method,
+      headers: callHeaders(call, vendorHeaders.get(new URL(call.url).origin)),
+      ...(call.method === 'POST' ? { body: call.body } : {}),
+    }).then(async (response) => JSON.parse(await response.body.text()) as unknown);
   const vendorP50Ms: Record<string, number> = {};
   for (const [origin, urls] of byOrigin) {
     const provider = configuredProviders(config).find((candidate) => new URL(config.providers[candidate]!.baseUrl).origin === origin) ?? origin;
@@ -780,7 +790,7 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
     vendorP50Ms[provider] = Number(percentile(latencies, 0.5).toFixed(1));
   }
   const slowest = Math.max(...Object.values(vendorP50Ms));
-  const allAtOnce = percentile(await sequentialLatencies(settings.latencySamples, () => Promise.all(planned.upstreamUrls.map(direct))), 0.5);
+  const allAtOnce = percentile(await sequentialLatencies(settings.latencySamples, () => Promise.all(planned.upstreamCalls.map(direct))), 0.5);
   const graphP50 = percentile(await sequentialLatencies(settings.latencySamples, () => once(planned.graph)), 0.5);
   const passP50 = percentile(await sequentialLatencies(settings.latencySamples, () => once(planned.passThrough)), 0.5);
   await control('reset', {});

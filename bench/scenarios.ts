@@ -78,24 +78,30 @@ async function page(send: SendQuery, variables: Record<string, unknown>): Promis
   return (answer.data as unknown as PageData).conversations;
 }
 
-/** Upstream call limits are the costs measured before issue #12's work (test data of startTestGraph); they may only fall. */
+/**
+ * Upstream call limits are the costs measured before issue #12's work (test data of startTestGraph); they may only
+ * fall. The sixth vendor raised them when it joined the merged pages (one search a page; a contact search, the
+ * teammates and one conversation read each for people and messages): merged-20 8 → 9, merged-100 13 → 14,
+ * walk-20 8 → 9, people-50 43 → 49 (50 the first time in a process, when its teammates are read), nodes-50 39 → 42
+ * (measured, test/bench-smoke.test.ts prints them).
+ */
 export const SCENARIOS: Scenario[] = [
   {
     id: 'merged-20',
     name: 'merged first 20, all vendors, with cursors',
-    upstreamCallLimit: 8,
+    upstreamCallLimit: 9,
     prepare: async () => ({ query: CONNECTION_PAGE, variables: { first: 20 } }),
   },
   {
     id: 'merged-100',
     name: 'merged first 100, all vendors',
-    upstreamCallLimit: 13,
+    upstreamCallLimit: 14,
     prepare: async () => ({ query: CONNECTION_PAGE, variables: { first: 100 } }),
   },
   {
     id: 'walk-20',
     name: 'walk: first 20 after the 40th',
-    upstreamCallLimit: 8,
+    upstreamCallLimit: 9,
     prepare: async (send) => {
       const first = await page(send, { first: 20 });
       const second = await page(send, { first: 20, after: first.pageInfo.endCursor });
@@ -111,13 +117,13 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'people-50',
     name: 'page of 50 with creator, members, 5 messages',
-    upstreamCallLimit: 43,
+    upstreamCallLimit: 49,
     prepare: async () => ({ query: PAGE_WITH_PEOPLE, variables: { first: 50 } }),
   },
   {
     id: 'nodes-50',
     name: '`nodes` of 50 ids, all vendors',
-    upstreamCallLimit: 39,
+    upstreamCallLimit: 42,
     prepare: async (send) => {
       const fifty = await page(send, { first: 50 });
       return { query: NODES, variables: { ids: fifty.edges.map((edge) => edge.node.id) } };

@@ -75,7 +75,7 @@ function requestsBy(graph: TestGraph): Record<Provider, number> {
   >;
 }
 
-/** The mixes the cursor tests run over: each vendor alone, pairs with the forward-only one, and all five. */
+/** The mixes the cursor tests run over: each vendor alone, pairs with Moveworks Conversations (backward from its scan index), and all of them. */
 const MIXES: Provider[][] = [
   ...PROVIDERS.map((provider) => [provider]),
   ['CHATBASE', 'MOVEWORKS_CONVERSATIONS'],
@@ -83,7 +83,7 @@ const MIXES: Provider[][] = [
   [...PROVIDERS],
 ];
 
-describe('on the demo data (five vendors, about 1,300 conversations)', () => {
+describe('on the demo data (every vendor, about 1,560 conversations)', () => {
   let graph: TestGraph;
   const truth = emulatorTruth({ anchor: ANCHOR });
   beforeAll(async () => {
@@ -100,7 +100,7 @@ describe('on the demo data (five vendors, about 1,300 conversations)', () => {
     expect(forwardAll).toHaveLength(truth.length);
   });
 
-  it('walks last/before over all five vendors, random page sizes, to exactly the forward walk', async () => {
+  it('walks last/before over every vendor, random page sizes, to exactly the forward walk', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 5 }), async (sizes) => {
         expect((await walk(graph, 'backward', sizes)).edges.map(keyOf)).toEqual(forwardAll);
@@ -179,16 +179,19 @@ describe('on the demo data (five vendors, about 1,300 conversations)', () => {
     await graph.query<Page>(PAGE, { first: 10, filter });
     const pageOnly = requestsBy(graph);
     // Without totalCount, a first page costs what a forward page costs: no probe, no scan.
-    expect(pageOnly).toEqual({ FLASHBACK: 1, CHATBASE: 3, MOVEWORKS_DATA: 1, SYMBL: 1, MOVEWORKS_CONVERSATIONS: 2 });
+    expect(pageOnly).toEqual({ FLASHBACK: 1, CHATBASE: 3, MOVEWORKS_DATA: 1, SYMBL: 1, MOVEWORKS_CONVERSATIONS: 2, INTERCOM: 1 });
     graph.resetEmulators();
     const cold = await graph.query<Page>(COUNT, { filter });
     expect(cold.data!.conversations.totalCount).toBe(truth.filter((row) => matches(row, filter)).length);
     const coldCost = requestsBy(graph);
     console.log(`totalCount, cold: ${JSON.stringify(coldCost)}; a page of 10 without it: ${JSON.stringify(pageOnly)}`);
-    // Flashback and Moveworks Data report totals (1 each); Chatbase probes each of its 3 chatbots
-    // (≤ 3 blocks each for ≤ 270 conversations); Symbl ≤ 3 blocks; Moveworks Conversations scans
+    // Flashback, Moveworks Data and Intercom report totals (1 each; Intercom's first count with a createdAt
+    // window in a process also learns how its search compares dates: 4 more, once); Chatbase probes each of its
+    // 3 chatbots (≤ 3 blocks each for ≤ 270 conversations); Symbl ≤ 3 blocks; Moveworks Conversations scans
     // both archived states until updated_at falls below `from`.
     expect(coldCost.FLASHBACK).toBe(1);
+    expect(coldCost.INTERCOM).toBeGreaterThanOrEqual(1);
+    expect(coldCost.INTERCOM).toBeLessThanOrEqual(5);
     expect(coldCost.MOVEWORKS_DATA).toBe(1);
     expect(coldCost.CHATBASE).toBeLessThanOrEqual(9);
     expect(coldCost.SYMBL).toBeLessThanOrEqual(3);
@@ -196,7 +199,7 @@ describe('on the demo data (five vendors, about 1,300 conversations)', () => {
     graph.resetEmulators();
     const warm = await graph.query<Page>(COUNT, { filter });
     expect(warm.data!.conversations.totalCount).toBe(cold.data!.conversations.totalCount);
-    expect(requestsBy(graph)).toEqual({ FLASHBACK: 1, CHATBASE: 0, MOVEWORKS_DATA: 1, SYMBL: 0, MOVEWORKS_CONVERSATIONS: 0 });
+    expect(requestsBy(graph)).toEqual({ FLASHBACK: 1, CHATBASE: 0, MOVEWORKS_DATA: 1, SYMBL: 0, MOVEWORKS_CONVERSATIONS: 0, INTERCOM: 1 });
   });
 
   it('costs one scan for the first backward page over Moveworks Conversations, then nothing upstream for it', async () => {
@@ -210,14 +213,14 @@ describe('on the demo data (five vendors, about 1,300 conversations)', () => {
     const second = await graph.query<Page>(PAGE, { last: 20, before: first.data!.conversations.pageInfo.startCursor, filter });
     expect(second.errors).toBeUndefined();
     const secondCost = requestsBy(graph);
-    console.log(`last: 20 over all five: first page ${JSON.stringify(firstCost)}, next page ${JSON.stringify(secondCost)}`);
+    console.log(`last: 20 over every vendor: first page ${JSON.stringify(firstCost)}, next page ${JSON.stringify(secondCost)}`);
     // 212 active conversations (3 pages of 100) and 48 archived (1 page).
     expect(firstCost.MOVEWORKS_CONVERSATIONS).toBe(4);
     expect(secondCost.MOVEWORKS_CONVERSATIONS).toBe(0);
   });
 });
 
-describe('with EMULATOR_SIZE 2,000 (12,000 conversations over five vendors)', () => {
+describe('with EMULATOR_SIZE 2,000 (about 15,500 conversations over every vendor)', () => {
   const SIZE = 2_000;
   let graph: TestGraph;
   const truth = emulatorTruth({ anchor: ANCHOR, size: SIZE });

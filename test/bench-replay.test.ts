@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UpstreamCall } from '../bench/child.js';
 import { startReplayServer, type ReplayCounters, type ReplayServer } from '../bench/replay.js';
 import { SCENARIOS } from '../bench/scenarios.js';
 import { loadConfig } from '../src/config.js';
@@ -71,8 +72,11 @@ describe('bench replay upstream', () => {
     expect(JSON.parse(recorded).errors).toBeUndefined();
     const calls = (await counters()).calls;
     expect(calls).toBeGreaterThan(0);
-    const urls = (await (await request(control + 'log')).body.json()) as string[];
-    expect(urls).toHaveLength(calls);
+    const logged = (await (await request(control + 'log')).body.json()) as UpstreamCall[];
+    expect(logged).toHaveLength(calls);
+    // A vendor's search is a POST: logged with its body, so the pass-through and the latency probe send it as it was.
+    for (const call of logged) expect(call.method === 'POST' ? call.body.length > 0 : call.body === '').toBe(true);
+    const urls = logged.filter((call) => call.method === 'GET').map((call) => call.url);
 
     await post('mode', { mode: 'replay' });
     await post('reset', {});

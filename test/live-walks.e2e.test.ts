@@ -121,6 +121,8 @@ function inRange(createdAtMs: number, filter: WalkSpec['filter']): boolean {
 async function liveWalk(spec: WalkSpec): Promise<{ violations: Violations; summary: string; callsPerPage: number }> {
   graph = await startTestGraph({
     only: spec.providers,
+    // The walk's truth is every conversation the emulators hold: Intercom's default AI-only scope would hide some.
+    env: { INTERCOM_AI_ONLY: 'false' },
     // Moveworks Conversations reads upstream pages of 100: it needs several for a walk to meet moved conversations.
     emulators: { only: spec.providers, size: 40, sizes: { CHATBASE: 14, MOVEWORKS_CONVERSATIONS: 320 } },
   });

@@ -145,6 +145,8 @@ const REFETCH_BOUNDS: Record<KnownProvider, (page: PageData) => number> = {
   SYMBL: (page) => 2 * page.conversations.edges.length,
   // Every message page of each conversation (pages of 100).
   MOVEWORKS_CONVERSATIONS: (page) => page.conversations.edges.length * 2,
+  // One conversation read per conversation (messages and people share it), one contact search for the page, /admins at most once.
+  INTERCOM: (page) => page.conversations.edges.length + 2,
 };
 
 const globalId = (typename: string, local: unknown[]) => Buffer.from(`${typename}:${JSON.stringify(local)}`, 'utf8').toString('base64url');

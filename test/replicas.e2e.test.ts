@@ -8,7 +8,7 @@ import { startReplica, type Replica } from './support/replica.js';
 /**
  * Two replicas of the graph (two processes of `src/main.ts`) behind no
  * particular gateway, sharing one Redis and one set of vendor quotas, over
- * the emulators of all five vendors.
+ * the emulators of every vendor.
  */
 
 const FLASHBACK_LIMIT = 10;

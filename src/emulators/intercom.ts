@@ -374,7 +374,10 @@ export function intercomDemoData(options: EmulatorOptions = {}): IntercomDemoDat
   let partId = 9_000_000_000;
   const records: IntercomRecord[] = seconds.map((createdAt, index) => {
     const id = ids[index] as string;
-    const withFin = random.chance(0.75);
+    // One conversation holds no message at all: an empty source (an attachment-only start) and events only.
+    // It is one with Fin, so the default (`INTERCOM_AI_ONLY`) serves it.
+    const silent = index === Math.min(size - 1, 17);
+    const withFin = random.chance(0.75) || silent;
     const handedOver = withFin && random.chance(0.33);
     const finStarted = withFin && random.chance(0.06);
     const contactCount = random.chance(0.04) ? 0 : random.chance(0.1) ? 2 : 1;
@@ -421,8 +424,6 @@ export function intercomDemoData(options: EmulatorOptions = {}): IntercomDemoDat
       });
     };
     const big = index === Math.min(size - 1, 12);
-    // One conversation holds no message at all: an empty source (an attachment-only start) and events only.
-    const silent = index === Math.min(size - 1, 17);
     const turns = big ? 300 : silent ? 0 : random.int(0, 4);
     for (let t = 0; t < turns; t += 1) {
       if (withFin && !(handedOver && t > 1)) {

@@ -26,5 +26,5 @@ export function readLiveRate(env: Record<string, string | undefined>, fallback: 
   return rate;
 }
 
-/** The demo's default rate (`npm start`): a handful of new conversations a minute across the five vendors. */
+/** The demo's default rate (`npm start`): a handful of new conversations a minute across the vendors. */
 export const DEMO_LIVE_RATE = 2;

@@ -1,5 +1,6 @@
 import { chatbaseVendor } from './chatbase/vendor.js';
 import { flashbackVendor } from './flashback/vendor.js';
+import { intercomVendor } from './intercom/vendor.js';
 import { moveworksConversationsVendor } from './moveworks-conversations/vendor.js';
 import { moveworksDataVendor } from './moveworks-data/vendor.js';
 import { symblVendor } from './symbl/vendor.js';
@@ -9,7 +10,7 @@ import type { VendorModule } from './vendor-module.js';
  * The GraphQL `Provider` enum this graph serves, in the graph's fixed vendor order (it breaks ties in the
  * merge). A value here is served forever: it is inside global ids and cursor bindings.
  */
-export const PROVIDERS = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS'] as const;
+export const PROVIDERS = ['FLASHBACK', 'CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS', 'INTERCOM'] as const;
 
 export type KnownProvider = (typeof PROVIDERS)[number];
 
@@ -23,6 +24,7 @@ const MODULES: { readonly [P in KnownProvider]: VendorModule & { readonly provid
   MOVEWORKS_DATA: moveworksDataVendor,
   SYMBL: symblVendor,
   MOVEWORKS_CONVERSATIONS: moveworksConversationsVendor,
+  INTERCOM: intercomVendor,
 };
 
 /** The vendors the graph serves: everything per vendor derives from this list (tests may pass their own). */

@@ -13,7 +13,7 @@ import { isAfterKey, isBeforeKey, type SortKey, type StreamChunk, type StreamIte
  * The vendors' docs rarely say whether their range ends are inclusive or how finely they compare, so the
  * cut is over-asked by one granule of the vendor's precision (`overAskedCut`) and what is not strictly past
  * the bound — the bound itself, its ties already shown, the over-asked neighbours — is dropped here by key,
- * as Intercom's keyset does with its whole seconds. The stream's total (`count`) never comes from a cut: it
+ * as the keyset of a vendor with whole-second timestamps does. The stream's total (`count`) never comes from a cut: it
  * stays the count of the user's filter.
  */
 

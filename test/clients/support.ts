@@ -1,4 +1,4 @@
-import { getNamedType, introspectionFromSchema, isAbstractType, type IntrospectionQuery } from 'graphql';
+import { getNamedType, introspectionFromSchema, isAbstractType, isObjectType, type GraphQLObjectType, type IntrospectionQuery } from 'graphql';
 import { schema } from '../../src/schema/index.js';
 import type { Provider } from '../../src/domain.js';
 import { VENDORS } from '../../src/providers/vendors.js';
@@ -23,6 +23,7 @@ export const INBOX = /* GraphQL */ `
             ... on MoveworksDataConversationDetails { route }
             ... on SymblConversationDetails { type }
             ... on MoveworksConversationsConversationDetails { archived }
+            ... on IntercomConversationDetails { state aiAgent { resolutionState contentSources { title } } }
           }
         }
       }
@@ -74,4 +75,21 @@ export function possibleTypes(): Record<string, string[]> {
     }
   }
   return map;
+}
+
+/** The object types without an id inside `ConversationDetails`: its members and the objects their fields hold. */
+export function detailsValueTypes(): string[] {
+  const found = new Set<string>();
+  const visit = (type: GraphQLObjectType): void => {
+    if (found.has(type.name) || 'id' in type.getFields()) return;
+    found.add(type.name);
+    for (const field of Object.values(type.getFields())) {
+      const named = getNamedType(field.type);
+      if (isObjectType(named)) visit(named);
+    }
+  };
+  const details = schema.getType('ConversationDetails');
+  if (!details || !isAbstractType(details)) throw new Error('the schema has no ConversationDetails union');
+  for (const member of schema.getPossibleTypes(details)) visit(member);
+  return [...found];
 }

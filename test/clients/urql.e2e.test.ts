@@ -1,10 +1,11 @@
 import { Client, fetchExchange, gql } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { relayPagination } from '@urql/exchange-graphcache/extras';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/domain.js';
 import { startTestGraph, type TestGraph } from '../support/graph.js';
-import { BACKWARD_PROVIDERS, INBOX, introspection, plainWalk, type InboxPage } from './support.js';
+import { BACKWARD_PROVIDERS, INBOX, detailsValueTypes, introspection, plainWalk, type InboxPage } from './support.js';
 
 /**
  * urql with Graphcache and `relayPagination()` on `Query.conversations`, with
@@ -16,16 +17,18 @@ const PAGE = 100;
 const INBOX_DOCUMENT = gql(INBOX);
 
 /**
- * Value types without an id: embedded in their conversation, which the README tells urql users to
- * declare. (Graphcache already embeds `PageInfo` and `…Connection`/`…Edge` types on its own.)
+ * Value types without an id: embedded in their conversation, which docs/clients.md tells urql users to
+ * declare: every `ConversationDetails` member and the objects inside them (Intercom's `aiAgent`).
+ * (Graphcache already embeds `PageInfo` and `…Connection`/`…Edge` types on its own.)
  */
-export const EMBEDDED_TYPES = [
-  'FlashbackConversationDetails',
-  'ChatbaseConversationDetails',
-  'MoveworksDataConversationDetails',
-  'SymblConversationDetails',
-  'MoveworksConversationsConversationDetails',
-];
+export const EMBEDDED_TYPES = detailsValueTypes();
+
+/** The names docs/clients.md's urql `keys` example declares, in its order. */
+function documentedEmbeddedTypes(): string[] {
+  const page = readFileSync(new URL('../../docs/clients.md', import.meta.url), 'utf8');
+  const example = page.slice(page.indexOf('## urql Graphcache'));
+  return [...example.slice(example.indexOf('keys: {'), example.indexOf('},', example.indexOf('keys: {'))).matchAll(/(\w+): \(\) => null/g)].map((match) => match[1]!);
+}
 
 let graph: TestGraph;
 beforeAll(async () => {
@@ -79,7 +82,7 @@ async function pageThrough(client: Client, variables: Variables, direction: 'for
 }
 
 describe('urql + Graphcache relayPagination() over the graph', () => {
-  it('forward over all five vendors: the merged edges are the plain walk, no missing-key warnings', async () => {
+  it('forward over every vendor: the merged edges are the plain walk, no missing-key warnings', async () => {
     const expected = await plainWalk(graph.url, { first: PAGE });
     const log: string[] = [];
     const { ids, pages } = await pageThrough(createClient(log), { first: PAGE }, 'forward');
@@ -89,7 +92,7 @@ describe('urql + Graphcache relayPagination() over the graph', () => {
     expect(log).toEqual([]);
   });
 
-  it('backward over all five vendors: the same sequence, no warnings', async () => {
+  it('backward over every vendor: the same sequence, no warnings', async () => {
     const expected = await plainWalk(graph.url, { first: PAGE, providers: BACKWARD_PROVIDERS });
     const log: string[] = [];
     const { ids, pages } = await pageThrough(createClient(log), { last: PAGE, providers: BACKWARD_PROVIDERS }, 'backward');
@@ -97,6 +100,10 @@ describe('urql + Graphcache relayPagination() over the graph', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expected);
     expect(log).toEqual([]);
+  });
+
+  it("docs/clients.md's keys example declares exactly the details' value types of the schema", () => {
+    expect(documentedEmbeddedTypes().sort()).toEqual([...EMBEDDED_TYPES].sort());
   });
 
   it('people and messages need no keys of their own: they carry ids', async () => {

@@ -22,6 +22,7 @@ const FOREIGN: Record<KnownProvider, string[]> = {
   MOVEWORKS_DATA: ["a') or (1 eq 1", 'a,b', '.hidden'],
   SYMBL: ['abc', '12a', '%2e%2e'],
   MOVEWORKS_CONVERSATIONS: ['conv_..', 'conv_', 'msg_1', 'conv_a-b'],
+  INTERCOM: ['abc', '12a', '-1', '1.5', '1'.repeat(21)],
 };
 
 describe('the per-vendor id formats', () => {

@@ -1,6 +1,7 @@
 import type { Provider } from '../../src/domain.js';
 import { chatbaseDemoData } from '../../src/emulators/chatbase.js';
 import { flashbackDemoData } from '../../src/emulators/flashback.js';
+import { intercomDemoData } from '../../src/emulators/intercom.js';
 import { moveworksConversationsDemoData } from '../../src/emulators/moveworks-conversations.js';
 import { moveworksDataDemoData } from '../../src/emulators/moveworks-data.js';
 import { symblDemoData } from '../../src/emulators/symbl.js';
@@ -31,6 +32,10 @@ export function emulatorTruth(options: { anchor: Date; size?: number }): TruthRo
   }
   for (const c of moveworksConversationsDemoData(data).conversations) {
     rows.push({ provider: 'MOVEWORKS_CONVERSATIONS', providerId: c.conversation_id, createdAtMs: Date.parse(c.created_at), archived: c.archived });
+  }
+  // Intercom: the conversations with Fin (INTERCOM_AI_ONLY defaults to true), in whole seconds.
+  for (const { conversation: c } of intercomDemoData(data).records) {
+    if (c.ai_agent_participated) rows.push({ provider: 'INTERCOM', providerId: c.id, createdAtMs: c.created_at * 1000 });
   }
   return rows;
 }

@@ -13,7 +13,7 @@ import { acmeChatVendor } from '../fixtures/acme-chat/vendor.js';
 /**
  * The vendor seam's dry run (issue 19): a sixth vendor that lives only in test/fixtures/acme-chat (an
  * offset-paged emulator and its module) joins the graph as one more entry of the vendor list. Nothing in
- * src/ names it; it lists, pages both ways, counts, filters, is found again by id and merges with the five.
+ * src/ names it; it lists, pages both ways, counts, filters, is found again by id and merges with the graph's vendors.
  */
 
 interface Node {
@@ -107,7 +107,7 @@ describe('a sixth vendor from a test fixture, registered as one list entry', () 
     expect(search.some((query) => query.includes('topic=billing'))).toBe(true);
   });
 
-  it('merges with the five into one newest-first walk, both ways, and counts the union', async () => {
+  it('merges with the graph vendors into one newest-first walk, both ways, and counts the union', async () => {
     const all = await graph.query<Page>(PAGE, { first: 1 });
     const total = all.data!.conversations.totalCount!;
     const forward = await walk('forward', 40, {});

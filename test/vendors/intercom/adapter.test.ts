@@ -338,8 +338,8 @@ describe('Intercom adapter: messages, people, look-ups', () => {
     expect(intercom.emulator.requestLog.find((entry) => entry.endpoint === 'getConversation')?.search).toBe('display_as=plaintext');
   });
 
-  it('a conversation with an empty source and only events has no messages', async () => {
-    const session = adapter({ aiOnly: false }).openSession();
+  it('a conversation with an empty source and only events has no messages (one with Fin: the default serves it)', async () => {
+    const session = adapter().openSession();
     const record = intercom.records().find((r) => r.conversation.source.body === '')!;
     expect(record).toBeDefined();
     const conversation = (await session.loadConversation({ providerId: record.conversation.id, createdAtMs: null, hint: null })) as Conversation;

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../../src/emulators/framework.js';
-import { VENDORS } from '../../../src/providers/vendors.js';
-import { intercomVendor } from '../../../src/providers/intercom/vendor.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../../support/graph.js';
-
-/** Intercom beside the graph's own vendors: the module and this list entry are all it takes (see vendors.ts to list it by default). */
-const WITH_INTERCOM = VENDORS.some((vendor) => vendor.provider === 'INTERCOM') ? VENDORS : [...VENDORS, intercomVendor];
 
 /**
  * Intercom failing in every way, on its search or on an endpoint a nested field reads: every answer within
@@ -54,7 +49,6 @@ let graph: TestGraph;
 beforeAll(async () => {
   graph = await startTestGraph({
     only: ['INTERCOM', OTHER],
-    vendors: WITH_INTERCOM,
     env: { REQUEST_DEADLINE_MS: String(DEADLINE_MS), UPSTREAM_TIMEOUT_MS: '3000', UPSTREAM_MAX_ATTEMPTS: '3', UPSTREAM_RETRY_BASE_DELAY_MS: '1' },
   });
   await graph.query(PAGE);

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compareNewest, intercomDemoData, type IntercomWireConversation } from '../../../src/emulators/intercom.js';
-import { VENDORS } from '../../../src/providers/vendors.js';
-import { intercomVendor } from '../../../src/providers/intercom/vendor.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../../support/graph.js';
-
-/** Intercom beside the graph's own vendors: the module and this list entry are all it takes (see vendors.ts to list it by default). */
-const WITH_INTERCOM = VENDORS.some((vendor) => vendor.provider === 'INTERCOM') ? VENDORS : [...VENDORS, intercomVendor];
 
 /**
  * Intercom through the graph over HTTP against its emulator: walks both ways and jumps, counts, the
@@ -20,7 +15,7 @@ const withFin = (filter: (c: IntercomWireConversation) => boolean = () => true):
 
 let graph: TestGraph;
 beforeAll(async () => {
-  graph = await startTestGraph({ only: ['INTERCOM'], vendors: WITH_INTERCOM });
+  graph = await startTestGraph({ only: ['INTERCOM'] });
 });
 afterAll(async () => {
   await graph.close();

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VENDORS } from '../../../src/providers/vendors.js';
-import { intercomVendor } from '../../../src/providers/intercom/vendor.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../../support/graph.js';
-
-/** Intercom beside the graph's own vendors: the module and this list entry are all it takes (see vendors.ts to list it by default). */
-const WITH_INTERCOM = VENDORS.some((vendor) => vendor.provider === 'INTERCOM') ? VENDORS : [...VENDORS, intercomVendor];
 
 /** Intercom merged with the five other vendors in one connection: its part of the merge is exactly its own walk. */
 
@@ -26,7 +21,7 @@ const PAGE = /* GraphQL */ `
 
 let graph: TestGraph;
 beforeAll(async () => {
-  graph = await startTestGraph({ vendors: WITH_INTERCOM });
+  graph = await startTestGraph();
 });
 afterAll(async () => {
   await graph.close();
