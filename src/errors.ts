@@ -1,5 +1,5 @@
 import { createGraphQLError } from 'graphql-yoga';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Provider } from './domain.js';
 
 /** Stable `extensions.code` values the graph answers with. */
@@ -78,4 +78,24 @@ export class UpstreamError extends Error {
 
 export function isUpstreamError(error: unknown): error is UpstreamError {
   return error instanceof UpstreamError;
+}
+
+/** The GraphQL error for a provider's failure: its facts when it is an UpstreamError, else a masked internal error. */
+export function upstreamGraphQLError(error: unknown, provider: Provider, path?: ReadonlyArray<string | number>): GraphQLError {
+  if (isUpstreamError(error)) return error.toGraphQLError(path);
+  if (error instanceof GraphQLError) return error;
+  console.error(`[${provider}]`, error);
+  return createGraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', provider }, path });
+}
+
+/** Rethrows a provider failure as a GraphQL error that keeps its facts. */
+export function rethrowUpstream(error: unknown, provider: Provider): never {
+  throw upstreamGraphQLError(error, provider);
+}
+
+/** A `providers` argument naming vendors this deployment has not configured. */
+export function providerNotConfigured(providers: readonly Provider[]): GraphQLError {
+  return createGraphQLError(`Not configured here: ${providers.join(', ')}.`, {
+    extensions: { code: ErrorCode.PROVIDER_NOT_CONFIGURED, providers: [...providers] },
+  });
 }

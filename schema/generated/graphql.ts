@@ -72,7 +72,7 @@ export type ConversationConnection = {
   /** Providers that failed for this page; follow `endCursor` (or repeat the request) to get their conversations later. */
   incompleteProviders: Array<Provider>;
   pageInfo: PageInfo;
-  /** Conversations matching the filter across the chosen providers, computed only when asked (see the README for its upstream cost per vendor); null when any of them fails to count, which `errors` then names. */
+  /** Conversations matching the filter across the chosen providers, computed only when asked (see docs/vendors.md for its upstream cost per vendor); null when any of them fails to count, which `errors` then names. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 

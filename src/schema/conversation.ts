@@ -2,7 +2,7 @@ import type { GraphContext } from '../context.js';
 import { bindingOf } from '../connection/cursor.js';
 import { lazyEdge, parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
 import type { Conversation, Message } from '../domain.js';
-import { unsupportedPagination } from '../errors.js';
+import { unsupportedPagination, rethrowUpstream } from '../errors.js';
 import type { VendorCapabilities, VendorModule } from '../providers/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 import { MEMBERS_COST, MESSAGES_COST } from './costs.js';
@@ -12,7 +12,6 @@ import type { MessageRefs } from './message.js';
 import { conversationLocalId, personKeyOf, type ConversationAddress, type PlacedMessage, type PlacedPerson } from './node-keys.js';
 import type { PeopleRefs } from './person.js';
 import type { ProviderEnumRef } from './provider.js';
-import { rethrowUpstream } from './upstream-errors.js';
 
 function addressOf(conversation: Conversation, context: GraphContext): ConversationAddress {
   return { provider: conversation.provider, key: context.session(conversation.provider).keyOf(conversation) };

@@ -1,6 +1,6 @@
 import type { GraphContext } from '../context.js';
 import type { Conversation } from '../domain.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, upstreamGraphQLError } from '../errors.js';
 import { listPhaseDeadline } from '../limits/deadline.js';
 import { runWithDeadline } from '../request-scope.js';
 import { markUncacheable } from './cacheability.js';
@@ -16,7 +16,6 @@ import {
   type PlacedMessage,
   type PlacedPerson,
 } from './node-keys.js';
-import { upstreamGraphQLError } from './upstream-errors.js';
 
 /**
  * node/nodes look-ups for every Node type. Each answers per id, in id order:

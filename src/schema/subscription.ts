@@ -5,11 +5,12 @@ import { eventCursor, readEventCursor } from '../live/cursor.js';
 import { LiveErrorCode, type LiveEvent } from '../live/service.js';
 import type { VendorModule } from '../providers/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
-import { chooseProviders, filterJson, type ConversationEdgeTypeRef } from './conversations.js';
+import { chooseProviders, filterJson } from '../connection/conversations.js';
+import type { ConversationEdgeTypeRef } from './conversations.js';
 import { conversationAddedCost } from './costs.js';
 import { toDomainFilter, type FilterInputRef } from './filter.js';
 import type { ProviderEnumRef } from './provider.js';
-import { upstreamGraphQLError } from './upstream-errors.js';
+import { upstreamGraphQLError } from '../errors.js';
 
 export interface SubscriptionRefs {
   vendors: readonly VendorModule[];
