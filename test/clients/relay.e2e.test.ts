@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../support/graph.js';
+import { VENDORS } from '../../src/providers/vendors.js';
 
 /**
  * relay-compiler (the binary the npm package ships) compiles the fragments in
@@ -102,7 +103,7 @@ describe('relay-compiler against schema/client.graphql, and its queries against 
   });
 
   it("refetches a conversation's messages through node(id:) and pages them, for every vendor with messages", async () => {
-    for (const provider of ['CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS']) {
+    for (const provider of VENDORS.filter((vendor) => vendor.capabilities.messages).map((vendor) => vendor.provider)) {
       const list = await execute<ListPage>('ConversationListPaginationQuery', { count: 10, cursor: null, providers: [provider] });
       const conversation = list.conversations.edges.find((edge) => edge.node.messages.edges.length >= 2)?.node;
       if (!conversation) throw new Error(`no ${provider} conversation with messages on the first page`);

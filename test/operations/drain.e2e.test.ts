@@ -6,6 +6,7 @@ import { startEmulators, type EmulatorSet } from '../../src/emulators/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createGraph } from '../../src/yoga.js';
 import { TEST_HTTP_ENV, type GraphQLResponse } from '../support/graph.js';
+import { PROVIDERS } from '../../src/providers/vendors.js';
 
 /** Resolves once `check` holds; polls the graph's own state, never sleeps for a fixed time. */
 async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -33,7 +34,7 @@ describe('a drain (what SIGTERM starts)', () => {
   beforeAll(async () => {
     emulators = await startEmulators({ anchor: new Date('2026-11-01T00:00:00Z') });
     const env: Record<string, string> = { ...TEST_HTTP_ENV, ...emulators.env, PORT: '0', HOST: '127.0.0.1', UPSTREAM_TIMEOUT_MS: '10000', REQUEST_DEADLINE_MS: '30000', SHUTDOWN_DELAY_MS: '1000', SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'silent' };
-    for (const provider of ['CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS']) delete env[`${provider}_BASE_URL`];
+    for (const provider of PROVIDERS.filter((provider) => provider !== 'FLASHBACK')) delete env[`${provider}_BASE_URL`];
     const config = loadConfig(env);
     running = await startServer(createGraph(config), config);
   });

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type EmulatorSet } from '../../src/emulators/index.js';
 import { TEST_HTTP_ENV, type GraphQLResponse } from '../support/graph.js';
+import { PROVIDERS } from '../../src/providers/vendors.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -41,7 +42,7 @@ describe('npm start, stopped with SIGTERM while requests are in flight', () => {
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_MS: '20000',
     };
-    for (const provider of ['CHATBASE', 'MOVEWORKS_DATA', 'SYMBL', 'MOVEWORKS_CONVERSATIONS']) delete env[`${provider}_BASE_URL`];
+    for (const provider of PROVIDERS.filter((provider) => provider !== 'FLASHBACK')) delete env[`${provider}_BASE_URL`];
     // The process the README starts: npm, which execs node.
     const started = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
     child = started;
