@@ -57,7 +57,11 @@ export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettin
             }
           }),
         );
-        return keys.map((key) => found.get(key.providerId) ?? null);
+        // The id must be found at its key's own instant: another key of the batch may have fetched it at its.
+        return keys.map((key) => {
+          const conversation = found.get(key.providerId);
+          return conversation && conversation.createdAt.getTime() === key.createdAtMs ? conversation : null;
+        });
       },
       { cacheKeyFn: (key) => `${key.providerId}@${key.createdAtMs ?? ''}` },
     );

@@ -214,6 +214,11 @@ describe('Flashback adapter: conversations, people, look-ups', () => {
     // The right id at another instant is not found there (in a request of its own).
     expect(await adapter.openSession().loadConversation(key(other, Date.parse(other.createdAt) + 1))).toBeNull();
     expect(calls()).toHaveLength(3);
+    // Nor when the same batch also asks for it at its own instant: that request's answer is not this key's.
+    const batch = adapter.openSession();
+    const [right, wrong] = await Promise.all([batch.loadConversation(key(other)), batch.loadConversation(key(other, Date.parse(other.createdAt) + 1))]);
+    expect(right?.providerId).toBe(other.id);
+    expect(wrong).toBeNull();
   });
 });
 
