@@ -206,7 +206,7 @@ export type Member = Node & Person & {
   role?: Maybe<Scalars['String']['output']>;
 };
 
-/** One turn of a conversation. `node` finds it again through its conversation (see the README for the cost per vendor). */
+/** One turn of a conversation. `node` finds it again through its conversation (docs/vendors.md gives the cost per vendor). */
 export type Message = Node & {
   __typename?: 'Message';
   /** The vendor's own label for the author (role, actor, type or speaker name). */

@@ -66,7 +66,7 @@ export function defineConversation(builder: GraphBuilder, refs: ConversationType
       members: t.field({
         type: [MemberRef],
         ...MEMBERS_COST,
-        // Nullable so a vendor failing to list them nulls this conversation's members only (README: partial failures).
+        // Nullable so a vendor failing to list them nulls this conversation's members only (docs/schema.md: a failing vendor costs only its own data).
         nullable: true,
         description: 'Null, with a coded error naming the provider, when the vendor failed to list them.',
         resolve: async (c, _args, context): Promise<PlacedPerson[]> => {
@@ -89,7 +89,7 @@ export function defineConversation(builder: GraphBuilder, refs: ConversationType
         {
           type: MessageRef,
           ...MESSAGES_COST,
-          // Nullable so a vendor failing to list them nulls this conversation's messages only (README: partial failures).
+          // Nullable so a vendor failing to list them nulls this conversation's messages only (docs/schema.md: a failing vendor costs only its own data).
           nullable: true,
           description: 'Messages oldest first. Null, with a coded error naming the provider, when the vendor failed to list them.',
           resolve: async (c, args, context): Promise<Connection<PlacedMessage> & { totalCount: () => Promise<number | null>; truncated: () => Promise<boolean> }> => {

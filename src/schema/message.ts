@@ -11,7 +11,7 @@ export function defineMessage(builder: GraphBuilder, ProviderEnum: ProviderEnumR
   });
 
   const MessageRef = builder.loadableNode('Message', {
-    description: 'One turn of a conversation. `node` finds it again through its conversation (see the README for the cost per vendor).',
+    description: 'One turn of a conversation. `node` finds it again through its conversation (docs/vendors.md gives the cost per vendor).',
     id: { resolve: ({ address }) => messageLocalId(address) },
     load: (ids: string[], context: GraphContext) => findMessages(ids, context) as Promise<(PlacedMessage | Error)[]>,
     fields: (t) => ({
