@@ -24,19 +24,19 @@ const LAYERS = [
   ],
   ['schema', layer('schema/', 'federation/', 'context\\.ts$')],
   ['live', layer('live/(?!plugin\\.ts$|index\\.ts$|settings\\.ts$)')],
-  ['config', layer('config\\.ts$', 'providers/registry\\.ts$', 'persisted-operations-settings\\.ts$')],
+  ['config', layer('config\\.ts$', 'vendors/registry\\.ts$', 'persisted-operations-settings\\.ts$')],
   ['connection', layer('connection/')],
-  ['vendor-list', layer('providers/vendors\\.ts$')],
-  ['vendors', layer('providers/[^/]+/')],
-  ['vendor-port', layer('providers/(provider|vendor-module|vendor-settings|vendor-ids|filter-values|path-segment|concurrency)\\.ts$')],
+  ['vendor-list', layer('vendors/vendors\\.ts$')],
+  ['vendors', layer('vendors/[^/]+/')],
+  ['vendor-port', layer('vendors/(port|vendor-module|vendor-settings|vendor-ids|filter-values|path-segment|concurrency)\\.ts$')],
   ['streams', layer('streams/')],
-  ['http', layer('providers/(http|http-settings|coalesce|wire-schema)\\.ts$')],
+  ['http', layer('vendors/(http|http-settings|coalesce|wire-schema)\\.ts$')],
 ];
 
 /** Ports every layer may import; they import only each other. */
 const PORTS = layer(
   'domain\\.ts$',
-  'providers/upstream-runtime\\.ts$',
+  'vendors/upstream-runtime\\.ts$',
   'streams/scan-settings\\.ts$',
   'live/settings\\.ts$',
   'http/response-cache-settings\\.ts$',

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { request } from 'undici';
 import { configuredProviders, loadConfig } from '../src/config.js';
-import { VENDORS } from '../src/providers/vendors.js';
+import { VENDORS } from '../src/vendors/vendors.js';
 import { ALLOCATION_PATH, STATS_PATH, callHeaders, type AllocationStats, type ProcessStats, type UpstreamCall } from './child.js';
 import type { ReplayCounters } from './replay.js';
 import { meshSubgraphs, PEER_SCENARIOS, type PeerScenario } from './peers/scenarios.js';
@@ -180,7 +180,7 @@ for (const line of emulatorChildren.flatMap((child) => child.lines)) {
   if (match) vendorEnv[match[1] as string] = match[2] as string;
 }
 const config = loadConfig(vendorEnv);
-const vendorOrigins = [...new Set(configuredProviders(config).map((provider) => new URL(config.providers[provider]!.baseUrl).origin))];
+const vendorOrigins = [...new Set(configuredProviders(config).map((provider) => new URL(config.vendorConfigs[provider]!.baseUrl).origin))];
 const vendorHeaders = vendorHeadersByOrigin(config);
 
 async function control(path: string, body?: unknown): Promise<unknown[]> {
@@ -785,7 +785,7 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
     }).then(async (response) => JSON.parse(await response.body.text()) as unknown);
   const vendorP50Ms: Record<string, number> = {};
   for (const [origin, urls] of byOrigin) {
-    const provider = configuredProviders(config).find((candidate) => new URL(config.providers[candidate]!.baseUrl).origin === origin) ?? origin;
+    const provider = configuredProviders(config).find((candidate) => new URL(config.vendorConfigs[candidate]!.baseUrl).origin === origin) ?? origin;
     const latencies = await sequentialLatencies(settings.latencySamples, () => Promise.all(urls.map(direct)));
     vendorP50Ms[provider] = Number(percentile(latencies, 0.5).toFixed(1));
   }

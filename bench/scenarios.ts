@@ -4,7 +4,7 @@
  * graph to fetch what the request needs (a cursor in the middle of a walk, ids of real conversations).
  */
 
-import { VENDORS } from '../src/providers/vendors.js';
+import { VENDORS } from '../src/vendors/vendors.js';
 
 export interface GraphQLBody {
   query: string;

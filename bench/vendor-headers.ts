@@ -4,7 +4,7 @@ import type { AppConfig } from '../src/config.js';
 export function vendorHeadersByOrigin(config: AppConfig): Map<string, Record<string, string>> {
   const headers = new Map<string, Record<string, string>>();
   for (const vendor of config.vendors) {
-    const settings = config.providers[vendor.provider];
+    const settings = config.vendorConfigs[vendor.provider];
     if (settings) headers.set(new URL(settings.baseUrl).origin, { accept: 'application/json', ...vendor.credentialHeaders(settings) });
   }
   return headers;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configuredProviders, loadConfig } from './config.js';
-import { VENDORS } from './providers/vendors.js';
+import { VENDORS } from './vendors/vendors.js';
 
 describe('loadConfig', () => {
   it('turns on exactly the providers whose base URL is set', () => {
@@ -13,8 +13,8 @@ describe('loadConfig', () => {
       CHATBASE_CHATBOT_IDS: ' a, b ,a,,c ',
     });
     expect(configuredProviders(config)).toEqual(['FLASHBACK', 'CHATBASE']);
-    expect(config.providers.FLASHBACK?.baseUrl).toBe('https://backend.flashback.tech');
-    expect((config.providers.CHATBASE as { chatbotIds?: string[] } | undefined)?.chatbotIds).toEqual(['a', 'b', 'c']);
+    expect(config.vendorConfigs.FLASHBACK?.baseUrl).toBe('https://backend.flashback.tech');
+    expect((config.vendorConfigs.CHATBASE as { chatbotIds?: string[] } | undefined)?.chatbotIds).toEqual(['a', 'b', 'c']);
     expect(config.port).toBe(4000);
   });
 
@@ -44,7 +44,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).scans).toEqual({ indexTtlMs: 120_000, countTtlMs: 60_000 });
     expect(loadConfig({ SCAN_INDEX_TTL_MS: '5000', COUNT_TTL_MS: '0' }).scans).toEqual({ indexTtlMs: 5_000, countTtlMs: 0 });
     const scanLimit = (env: Record<string, string>) =>
-      (loadConfig({ MOVEWORKS_CONVERSATIONS_BASE_URL: 'https://mw.invalid', MOVEWORKS_CONVERSATIONS_TOKEN: 't', MOVEWORKS_ASSISTANT_NAME: 'a', ...env }).providers
+      (loadConfig({ MOVEWORKS_CONVERSATIONS_BASE_URL: 'https://mw.invalid', MOVEWORKS_CONVERSATIONS_TOKEN: 't', MOVEWORKS_ASSISTANT_NAME: 'a', ...env }).vendorConfigs
         .MOVEWORKS_CONVERSATIONS as { scanLimit?: number } | undefined)?.scanLimit;
     expect(scanLimit({})).toBe(20_000);
     expect(scanLimit({ MOVEWORKS_CONVERSATIONS_SCAN_LIMIT: '500' })).toBe(500);

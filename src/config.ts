@@ -1,9 +1,9 @@
 import type { Provider } from './domain.js';
-import { DEFAULT_HTTP_SETTINGS } from './providers/http.js';
-import type { HttpSettings } from './providers/http-settings.js';
-import type { VendorModule, VendorSettings } from './providers/vendor-module.js';
-import { readSharedVendorSettings, readVendorSettings, type SharedVendorSettings } from './providers/vendor-settings.js';
-import { VENDORS } from './providers/vendors.js';
+import { DEFAULT_HTTP_SETTINGS } from './vendors/http.js';
+import type { HttpSettings } from './vendors/http-settings.js';
+import type { VendorModule, VendorSettings } from './vendors/vendor-module.js';
+import { readSharedVendorSettings, readVendorSettings, type SharedVendorSettings } from './vendors/vendor-settings.js';
+import { VENDORS } from './vendors/vendors.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from './streams/scan-settings.js';
 import type { RateLimitConfig, SharedStateConfig } from './shared-state/settings.js';
 import { loadOperationsConfig, type OperationsConfig } from './observability/settings.js';
@@ -17,7 +17,7 @@ export type { HttpSettings, RateLimitConfig, ScanSettings, SharedStateConfig };
 export { DEFAULT_SCAN_SETTINGS };
 
 /** Settings of each configured vendor (its module's `configuration.read`), in the vendor list's order. */
-export type ProviderConfigs = Partial<Record<Provider, VendorSettings>>;
+export type VendorConfigs = Partial<Record<Provider, VendorSettings>>;
 
 /** What one GraphQL request may spend upstream. */
 export interface RequestLimits {
@@ -31,9 +31,10 @@ export interface RequestLimits {
 
 export interface AppConfig {
   port: number;
-  /** The vendors this graph serves (src/providers/vendors.ts; tests pass their own list). */
+  /** The vendors this graph serves (src/vendors/vendors.ts; tests pass their own list). */
   vendors: readonly VendorModule[];
-  providers: ProviderConfigs;
+  /** Settings of each configured vendor, read by its module. */
+  vendorConfigs: VendorConfigs;
   /** Per-vendor settings every vendor has (`<PREFIX>_RATE_LIMIT`, …), for every vendor in the list. */
   vendorSettings: Record<Provider, SharedVendorSettings>;
   http: HttpSettings;
@@ -84,12 +85,12 @@ export const DEV_CURSOR_SECRET = 'conversations-graph-development-cursor-secret'
 export function loadConfig(env: Env, vendors: readonly VendorModule[] = VENDORS): AppConfig {
   const problems: string[] = [];
   const { read, flag, integer } = createEnvReader(env, problems);
-  const providers = readVendorSettings(vendors, env, problems);
+  const vendorConfigs = readVendorSettings(vendors, env, problems);
 
   const config: AppConfig = {
     port: integer('PORT', 4000, 0, 65535),
     vendors,
-    providers,
+    vendorConfigs,
     http: {
       timeoutMs: integer('UPSTREAM_TIMEOUT_MS', DEFAULT_HTTP_SETTINGS.timeoutMs, 100, 120_000),
       retry: {
@@ -155,5 +156,5 @@ function redisUrl(value: string | undefined, problems: string[]): string | null 
 
 /** The configured vendors, in the vendor list's order. */
 export function configuredProviders(config: AppConfig): Provider[] {
-  return config.vendors.map((vendor) => vendor.provider).filter((provider) => config.providers[provider] !== undefined);
+  return config.vendors.map((vendor) => vendor.provider).filter((provider) => config.vendorConfigs[provider] !== undefined);
 }

@@ -3,8 +3,8 @@ import type { AppConfig } from './config.js';
 import type { CursorCodec } from './connection/cursor.js';
 import type { Provider } from './domain.js';
 import type { LiveService, LiveSubscription } from './live/service.js';
-import type { ProviderAdapter, ProviderSession } from './providers/provider.js';
-import type { VendorModule } from './providers/vendor-module.js';
+import type { VendorAdapter, VendorSession } from './vendors/port.js';
+import type { VendorModule } from './vendors/vendor-module.js';
 import { arrivalOf, createRequestScope, requestIdFrom, type RequestScope } from './request-scope.js';
 
 /** Everything a resolver may use; built fresh for every GraphQL request. */
@@ -16,7 +16,7 @@ export interface GraphContext {
   /** The module of a vendor the graph serves (config.vendors): its capabilities decide what needs no call. */
   vendor(provider: Provider): VendorModule;
   /** Per-request sessions (and so per-request DataLoaders), opened on first use. */
-  session(provider: Provider): ProviderSession;
+  session(provider: Provider): VendorSession;
   /** Errors of providers that failed while others answered; appended to the response's `errors`. */
   partialErrors: GraphQLError[];
   /** Where a page could not keep the walk contract exactly (docs/live-inbox.md): the answer's `extensions.warnings`. */
@@ -46,11 +46,11 @@ export interface ContextExtras {
 export function createContext(
   config: AppConfig,
   codec: CursorCodec,
-  adapters: ReadonlyMap<Provider, ProviderAdapter>,
+  adapters: ReadonlyMap<Provider, VendorAdapter>,
   request?: Request,
   extras: ContextExtras = {},
 ): GraphContext {
-  let sessions = new Map<Provider, ProviderSession>();
+  let sessions = new Map<Provider, VendorSession>();
   const requestId = requestIdFrom(request?.headers.get('x-request-id'));
   let events = 0;
   let current = createRequestScope({

@@ -4,8 +4,8 @@
  */
 
 /**
- * A vendor's GraphQL `Provider` enum value (its module's `provider`, src/providers/vendor-module.ts). Open: the
- * graph serves the vendors of its list (src/providers/vendors.ts, or a test's own list).
+ * A vendor's GraphQL `Provider` enum value (its module's `provider`, src/vendors/vendor-module.ts). Open: the
+ * graph serves the vendors of its list (src/vendors/vendors.ts, or a test's own list).
  */
 export type Provider = string;
 

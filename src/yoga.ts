@@ -9,7 +9,7 @@ import type { Provider } from './domain.js';
 import { createObservability, type Observability } from './observability/index.js';
 import { profileOptions } from './observability/profile.js';
 import { persistedOperationPlugins } from './persisted-operations.js';
-import { createAdapters } from './providers/registry.js';
+import { createAdapters } from './vendors/registry.js';
 import { useOperationLimits } from './limits/plugin.js';
 import { useRequestBodyLimit } from './limits/request-body.js';
 import { createLive, isNotSubscription, useLiveSubscriptions, useSingleConnectionSse, type LiveService } from './live/index.js';
@@ -18,14 +18,14 @@ import { usePartialErrors } from './http/partial-errors.js';
 import { useRequestScope } from './http/request-scope.js';
 import { useStrictRequestParams } from './http/request-params.js';
 import { responseCachePlugins } from './http/response-cache.js';
-import type { ProviderAdapter } from './providers/provider.js';
+import type { VendorAdapter } from './vendors/port.js';
 import { schemaFor } from './schema/index.js';
 import { registerSharedStateMetrics } from './shared-state/metrics.js';
 import { createSharedState, type SharedState } from './shared-state/shared-state.js';
 
 export interface Graph {
   yoga: YogaServerInstance<Record<string, unknown>, GraphContext>;
-  adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  adapters: ReadonlyMap<Provider, VendorAdapter>;
   observability: Observability;
   /** Rate limits, pauses and caches: per process, or shared with the other replicas through Redis. */
   sharedState: SharedState;
@@ -35,7 +35,7 @@ export interface Graph {
 }
 
 export interface GraphOptions {
-  adapters?: ReadonlyMap<Provider, ProviderAdapter>;
+  adapters?: ReadonlyMap<Provider, VendorAdapter>;
   /** Logs, metrics, traces and probe state; tests pass their own to read them. */
   observability?: Observability;
 }

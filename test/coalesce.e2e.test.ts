@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
 import { startFlashbackEmulator, type FlashbackEmulator } from '../src/emulators/flashback.js';
-import { coalescedUpstreamCalls } from '../src/providers/coalesce.js';
-import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpClientOptions } from '../src/providers/http.js';
-import { wireSchema } from '../src/providers/wire-schema.js';
+import { coalescedUpstreamCalls } from '../src/vendors/coalesce.js';
+import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpClientOptions } from '../src/vendors/http.js';
+import { wireSchema } from '../src/vendors/wire-schema.js';
 import { createRequestScope, runInRequestScope, type RequestScope } from '../src/request-scope.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
-/** Coalescing of identical upstream GETs across concurrent requests (src/providers/coalesce.ts). */
+/** Coalescing of identical upstream GETs across concurrent requests (src/vendors/coalesce.ts). */
 
 const listSchema = wireSchema(z.object({ conversations: z.array(z.object({ id: z.string() })), total: z.number() }).loose());
 const list = { endpoint: '/conversation', path: '/conversation', query: { take: 3, skip: 0 }, schema: listSchema };

@@ -282,15 +282,15 @@ describe('the docs', () => {
     expect(files).toContain('README.md');
     expect(files).toContain('CONTRIBUTING.md');
     expect(files.filter((file) => file.startsWith('docs/')).length).toBeGreaterThanOrEqual(10);
-    expect(files.filter((file) => /^src\/providers\/[^/]+\/README\.md$/.test(file)).length).toBeGreaterThanOrEqual(5);
+    expect(files.filter((file) => /^src\/vendors\/[^/]+\/README\.md$/.test(file)).length).toBeGreaterThanOrEqual(5);
   });
 
-  it('give every vendor folder its own page (src/providers/<vendor>/README.md)', () => {
-    const folders = readdirSync(join(ROOT, 'src', 'providers'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, 'src', 'providers', entry.name, 'adapter.ts')))
+  it('give every vendor folder its own page (src/vendors/<vendor>/README.md)', () => {
+    const folders = readdirSync(join(ROOT, 'src', 'vendors'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, 'src', 'vendors', entry.name, 'adapter.ts')))
       .map((entry) => entry.name);
     expect(folders.length).toBeGreaterThanOrEqual(5);
-    expect(folders.filter((folder) => !existsSync(join(ROOT, 'src', 'providers', folder, 'README.md')))).toEqual([]);
+    expect(folders.filter((folder) => !existsSync(join(ROOT, 'src', 'vendors', folder, 'README.md')))).toEqual([]);
   });
 
   it('keep the README a front door (a few hundred lines at most)', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Provider } from '../src/domain.js';
-import { PROVIDERS } from '../src/providers/vendors.js';
+import { PROVIDERS } from '../src/vendors/vendors.js';
 import type { Emulator } from '../src/emulators/framework.js';
 import { createRandom, type Random } from '../src/emulators/random.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from './support/graph.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Provider } from '../src/domain.js';
-import { PROVIDERS, type KnownProvider } from '../src/providers/vendors.js';
+import { PROVIDERS, type KnownProvider } from '../src/vendors/vendors.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 /**

@@ -1,7 +1,7 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationDetailDocument, InboxDocument, type ConversationDetailQuery, type InboxQuery } from '../schema/generated/graphql.js';
-import { VENDORS } from '../src/providers/vendors.js';
+import { VENDORS } from '../src/vendors/vendors.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 /** Each vendor's member of the details union, from the vendor list. */

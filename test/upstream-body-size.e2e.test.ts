@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
 import { ErrorCode, UpstreamError } from '../src/errors.js';
-import { DEFAULT_HTTP_SETTINGS, HttpClient } from '../src/providers/http.js';
-import { wireSchema } from '../src/providers/wire-schema.js';
+import { DEFAULT_HTTP_SETTINGS, HttpClient } from '../src/vendors/http.js';
+import { wireSchema } from '../src/vendors/wire-schema.js';
 
 /**
  * A vendor that answers a huge body (a bug, a proxy's error page, an attack) must cost a coded error,

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { VendorModule } from '../src/providers/vendor-module.js';
-import { VENDORS } from '../src/providers/vendors.js';
+import type { VendorModule } from '../src/vendors/vendor-module.js';
+import { VENDORS } from '../src/vendors/vendors.js';
 
 /**
- * Issue 19's acceptance: outside the vendor list (src/providers/vendors.ts) and a vendor's own folders
- * (src/providers/<folder>/, src/emulators/<folder>…, test/vendors/<folder>/), no production or bench file
+ * Issue 19's acceptance: outside the vendor list (src/vendors/vendors.ts) and a vendor's own folders
+ * (src/vendors/<folder>/, src/emulators/<folder>…, test/vendors/<folder>/), no production or bench file
  * names a specific vendor. Names are everything a vendor is called by, taken from its module: its enum value
  * (`MOVEWORKS_DATA`), its env prefix, its folder (`moveworks-data`), its display name and that name's first
  * word (`Moveworks`, any case: it catches camelCase identifiers such as `moveworksData` too). Tests, generated
@@ -17,7 +17,7 @@ import { VENDORS } from '../src/providers/vendors.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const SCANNED = ['src', 'bench', 'scripts'];
-const LIST_FILE = 'src/providers/vendors.ts';
+const LIST_FILE = 'src/vendors/vendors.ts';
 
 function namesOf(vendor: VendorModule): string[] {
   const firstWord = vendor.names.display.split(/[^A-Za-z0-9]+/)[0] ?? '';
@@ -26,7 +26,7 @@ function namesOf(vendor: VendorModule): string[] {
 
 function ownFolder(path: string, vendor: VendorModule): boolean {
   const folder = vendor.names.folder;
-  return path.startsWith(`src/providers/${folder}/`) || path.startsWith(`src/emulators/${folder}`) || path.startsWith(`test/vendors/${folder}/`);
+  return path.startsWith(`src/vendors/${folder}/`) || path.startsWith(`src/emulators/${folder}`) || path.startsWith(`test/vendors/${folder}/`);
 }
 
 function filesUnder(root: string, directory: string): string[] {
@@ -77,23 +77,23 @@ describe('the vendor seam', () => {
     try {
       const [first, second] = VENDORS as [VendorModule, VendorModule];
       mkdirSync(join(root, 'src/limits'), { recursive: true });
-      mkdirSync(join(root, `src/providers/${first.names.folder}`), { recursive: true });
+      mkdirSync(join(root, `src/vendors/${first.names.folder}`), { recursive: true });
       mkdirSync(join(root, 'bench'), { recursive: true });
       const planted = [
         `if (provider === '${first.provider}') return 1;`,
         `const url = env.${first.names.envPrefix}_BASE_URL;`,
         `// ${first.names.display} needs a special case`,
-        `import { x } from '../providers/${first.names.folder}/client.js';`,
+        `import { x } from '../vendors/${first.names.folder}/client.js';`,
       ];
       writeFileSync(join(root, 'src/limits/cost.ts'), planted.join('\n'));
       writeFileSync(join(root, 'bench/headers.ts'), `const key = config.${second.names.envPrefix.toLowerCase()};`);
       // A vendor's own folder may name it; another vendor's may not.
-      writeFileSync(join(root, `src/providers/${first.names.folder}/adapter.ts`), `'${first.provider}'; '${second.provider}'`);
+      writeFileSync(join(root, `src/vendors/${first.names.folder}/adapter.ts`), `'${first.provider}'; '${second.provider}'`);
       const found = vendorNamesOutsideTheirFolders(root, VENDORS);
       expect(found.filter((line) => line.startsWith('src/limits/cost.ts'))).toHaveLength(planted.length);
       expect(found.some((line) => line.startsWith('bench/headers.ts'))).toBe(true);
-      expect(found.filter((line) => line.startsWith(`src/providers/${first.names.folder}/`))).toEqual([
-        `src/providers/${first.names.folder}/adapter.ts:1: ${second.provider} (${second.provider})`,
+      expect(found.filter((line) => line.startsWith(`src/vendors/${first.names.folder}/`))).toEqual([
+        `src/vendors/${first.names.folder}/adapter.ts:1: ${second.provider} (${second.provider})`,
       ]);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod/v4';
-import { HttpClient, type GetRequest } from '../src/providers/http.js';
-import { looseInstant, wireSchema, type WireSchema } from '../src/providers/wire-schema.js';
+import { HttpClient, type GetRequest } from '../src/vendors/http.js';
+import { looseInstant, wireSchema, type WireSchema } from '../src/vendors/wire-schema.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 /**
  * Every vendor body is checked by an Ajv validator compiled from the client's zod schema
- * (src/providers/wire-schema.ts). These tests hold the two to the same verdict: on the bodies the
+ * (src/vendors/wire-schema.ts). These tests hold the two to the same verdict: on the bodies the
  * emulators really send for a walk of every vendor (lists, messages, members, users, interactions,
  * look-ups), and on thousands of seeded mutations of them (a key removed, a value of another type,
  * an empty string, a bad instant…).

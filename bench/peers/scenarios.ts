@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '../../src/config.js';
-import { VENDORS } from '../../src/providers/vendors.js';
-import type { VendorModule } from '../../src/providers/vendor-module.js';
+import { VENDORS } from '../../src/vendors/vendors.js';
+import type { VendorModule } from '../../src/vendors/vendor-module.js';
 import type { GraphQLBody, Scenario } from '../scenarios.js';
 
 /**
  * The side-by-side run against GraphQL Mesh (`npm run bench:peers`): the same vendor data asked of the graph
  * and of Mesh (bench/peers/mesh-server.ts). Mesh sees each vendor through the OpenAPI description in that
- * vendor's folder (`src/providers/<folder>/openapi.json`, written from the vendor's docs); its `x-bench-page`
+ * vendor's folder (`src/vendors/<folder>/openapi.json`, written from the vendor's docs); its `x-bench-page`
  * says which Mesh root field lists the vendor's conversations and with which arguments (COUNT: the page size):
  * one aliased field per upstream call the graph makes for that vendor's page, so both sides read the same data.
  * Vendors without a description are left out of both sides.
@@ -21,7 +21,7 @@ interface BenchPage {
   selection: string;
 }
 
-const PROVIDERS_DIR = fileURLToPath(new URL('../../src/providers/', import.meta.url));
+const PROVIDERS_DIR = fileURLToPath(new URL('../../src/vendors/', import.meta.url));
 
 export function openApiPath(vendor: VendorModule): string {
   return `${PROVIDERS_DIR}${vendor.names.folder}/openapi.json`;
@@ -34,7 +34,7 @@ const pageOf = (vendor: VendorModule): BenchPage =>
 /** What Mesh needs per vendor (bench/peers/mesh-server.ts reads it from MESH_SUBGRAPHS). */
 export function meshSubgraphs(config: AppConfig): Array<{ name: string; source: string; endpoint: string; headers: Record<string, string> }> {
   return described.flatMap((vendor) => {
-    const settings = config.providers[vendor.provider];
+    const settings = config.vendorConfigs[vendor.provider];
     if (!settings) return [];
     return [
       {

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../domain.js';
-import type { SortKey, WalkWarning } from '../providers/provider.js';
+import type { SortKey, WalkWarning } from '../vendors/port.js';
 import { badUserInput } from '../errors.js';
 import type { CursorCodec } from './cursor.js';
 import {

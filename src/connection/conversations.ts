@@ -1,8 +1,8 @@
 import type { GraphQLError } from 'graphql';
 import type { Conversation, ConversationFilter, JsonValue, Provider } from '../domain.js';
 import { ErrorCode, isUpstreamError, providerNotConfigured, badUserInput, unsupportedPagination, upstreamGraphQLError } from '../errors.js';
-import type { ProviderSession } from '../providers/provider.js';
-import type { VendorModule } from '../providers/vendor-module.js';
+import type { VendorSession } from '../vendors/port.js';
+import type { VendorModule } from '../vendors/vendor-module.js';
 import { compareNewestFirst, conversationKey, type MergeInput } from '../streams/merge.js';
 import { resolveConnection, type Connection, type PageRequest } from './connection.js';
 import { bindingOf, type CursorCodec } from './cursor.js';
@@ -18,7 +18,7 @@ export interface ConversationsPageScope {
   /** The configured vendors, in the graph's vendor order. */
   providers: readonly Provider[];
   vendor(provider: Provider): VendorModule;
-  session(provider: Provider): ProviderSession;
+  session(provider: Provider): VendorSession;
   codec: CursorCodec;
   /** Where errors of vendors that failed go, beside the data (the answer's `errors`). */
   partialErrors: GraphQLError[];

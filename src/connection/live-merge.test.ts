@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOffsetStream } from '../streams/offsets.js';
-import type { OrderedStream, SortKey } from '../providers/provider.js';
+import type { OrderedStream, SortKey } from '../vendors/port.js';
 import { parsePageRequest, resolveConnection, type Connection, type RelayArgs } from './connection.js';
 import { createCursorCodec } from './cursor.js';
 import { mergeStreams, type MergeInput } from '../streams/merge.js';

@@ -1,6 +1,6 @@
 import type { Provider } from '../domain.js';
-import type { VendorModule } from '../providers/vendor-module.js';
-import { VENDORS } from '../providers/vendors.js';
+import type { VendorModule } from '../vendors/vendor-module.js';
+import { VENDORS } from '../vendors/vendors.js';
 import type { Emulator } from './framework.js';
 import type { EmulatorOptions } from './options.js';
 

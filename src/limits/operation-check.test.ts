@@ -1,8 +1,8 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../providers/vendors.js';
-import type { VendorSettings } from '../providers/vendor-module.js';
-import { VENDORS } from '../providers/vendors.js';
+import { PROVIDERS } from '../vendors/vendors.js';
+import type { VendorSettings } from '../vendors/vendor-module.js';
+import { VENDORS } from '../vendors/vendors.js';
 import { schema } from '../schema/index.js';
 import { checkOperation, type OperationLimits } from './operation-check.js';
 import { DEFAULT_LIMITS } from './settings.js';
@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS } from './settings.js';
 const limits: OperationLimits = { ...DEFAULT_LIMITS, maxPageSize: 100, configuredProviders: PROVIDERS,
   vendors: VENDORS,
   // Two chatbots: Chatbase lists one stream per chatbot.
-  providerSettings: { CHATBASE: { baseUrl: 'https://chatbase.invalid', apiKey: 'k', chatbotIds: ['a', 'b'] } as VendorSettings },
+  vendorConfigs: { CHATBASE: { baseUrl: 'https://chatbase.invalid', apiKey: 'k', chatbotIds: ['a', 'b'] } as VendorSettings },
 };
 const estimate = (document: string, variables: Record<string, unknown> = {}) => checkOperation(schema, parse(document), null, variables, limits);
 

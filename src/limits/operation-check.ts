@@ -23,7 +23,7 @@ import { parsePageRequest, DEFAULT_PAGE_SIZE } from '../connection/connection.js
 import type { Provider } from '../domain.js';
 import { ErrorCode } from '../errors.js';
 import { toDomainFilter, type ConversationFilterArg } from '../schema/filter.js';
-import { listCallsOf, type VendorModule, type VendorSettings } from '../providers/vendor-module.js';
+import { listCallsOf, type VendorModule, type VendorSettings } from '../vendors/vendor-module.js';
 import type { LimitsConfig } from './settings.js';
 
 /**
@@ -40,7 +40,7 @@ export interface OperationLimits extends LimitsConfig {
   /** Every vendor the graph serves: what one page of each costs upstream (`cost`, else its pagination). */
   vendors: readonly VendorModule[];
   /** Settings of the configured vendors, which some vendors' costs depend on. */
-  providerSettings: Partial<Record<Provider, VendorSettings>>;
+  vendorConfigs: Partial<Record<Provider, VendorSettings>>;
 }
 
 export interface OperationEstimate {
@@ -229,7 +229,7 @@ export function checkOperation(
           multiplicity *
           providers.reduce((sum, provider) => {
             const vendor = limits.vendors.find((candidate) => candidate.provider === provider);
-            return vendor ? sum + listCallsOf(vendor, page, limits.providerSettings[provider]) : sum;
+            return vendor ? sum + listCallsOf(vendor, page, limits.vendorConfigs[provider]) : sum;
           }, 0);
         childPage = Math.max(0, count);
       } else if (typeName === root.name && name === 'nodes') {

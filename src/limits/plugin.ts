@@ -25,7 +25,7 @@ export function useOperationLimits(config: AppConfig): Plugin<GraphContext> {
     maxPageSize: config.maxPageSize,
     configuredProviders: configuredProviders(config),
     vendors: config.vendors,
-    providerSettings: config.providers,
+    vendorConfigs: config.vendorConfigs,
   };
   return {
     onRequestParse({ requestParser, setRequestParser }) {

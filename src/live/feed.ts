@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation, ConversationFilter, Provider } from '../domain.js';
 import { UpstreamError, type UpstreamFacts } from '../errors.js';
-import type { ProviderAdapter, Position } from '../providers/provider.js';
+import type { VendorAdapter, Position } from '../vendors/port.js';
 import { createRequestScope, runInRequestScope } from '../request-scope.js';
 import { advanceHead, EMPTY_HEAD, needsMore, type HeadState } from './head.js';
 import type { LiveRelay } from './redis-relay.js';
@@ -62,7 +62,7 @@ export class LiveFeed {
     readonly key: string,
     readonly provider: Provider,
     private readonly filter: ConversationFilter,
-    private readonly adapter: ProviderAdapter,
+    private readonly adapter: VendorAdapter,
     private readonly settings: FeedSettings,
     private readonly relay: LiveRelay | null,
     private readonly keys: { lease: string; channel: string; head: string },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../domain.js';
-import { PROVIDERS } from '../providers/vendors.js';
+import { PROVIDERS } from '../vendors/vendors.js';
 
 const PROVIDER = PROVIDERS[0];
 import { advanceHead, EMPTY_HEAD, needsMore, type HeadState } from './head.js';

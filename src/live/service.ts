@@ -4,9 +4,9 @@ import type { AppConfig } from '../config.js';
 import { canonicalJson } from '../connection/cursor.js';
 import { createdAtInRange, EMPTY_FILTER, type Conversation, type ConversationFilter, type JsonValue, type Provider } from '../domain.js';
 import type { UpstreamError } from '../errors.js';
-import type { ProviderAdapter } from '../providers/provider.js';
-import type { VendorModule } from '../providers/vendor-module.js';
-import { vendorModule } from '../providers/vendors.js';
+import type { VendorAdapter } from '../vendors/port.js';
+import type { VendorModule } from '../vendors/vendor-module.js';
+import { vendorModule } from '../vendors/vendors.js';
 import { LiveFeed, type FeedEvent, type FeedObserver } from './feed.js';
 import { newestFirst } from './head.js';
 import type { LiveMetrics } from './metrics.js';
@@ -75,7 +75,7 @@ export function isAfter(conversation: Conversation, key: ConversationKeyOrder): 
 
 export interface LiveServiceOptions {
   config: AppConfig;
-  adapters: ReadonlyMap<Provider, ProviderAdapter>;
+  adapters: ReadonlyMap<Provider, VendorAdapter>;
   relay: LiveRelay | null;
   metrics: LiveMetrics;
   logger: FeedObserver['logger'];
@@ -106,7 +106,7 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
   const feedFor = (provider: Provider, filter: ConversationFilter): LiveFeed => {
     const pushed = pushedDownFilter(vendorModule(provider, config.vendors), filter);
     // The vendor, its credential (a digest of its configuration: replicas of one deployment agree) and the filter it applies.
-    const credential = digest(JSON.parse(JSON.stringify(config.providers[provider] ?? null)) as JsonValue);
+    const credential = digest(JSON.parse(JSON.stringify(config.vendorConfigs[provider] ?? null)) as JsonValue);
     const key = digest([provider, credential, JSON.parse(JSON.stringify(pushed)) as JsonValue]);
     const waiting = lingering.get(key);
     if (waiting) {

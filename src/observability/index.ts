@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import type { AppConfig } from '../config.js';
 import type { GraphContext } from '../context.js';
 import type { Provider } from '../domain.js';
-import type { UpstreamObserver } from '../providers/upstream-runtime.js';
+import type { UpstreamObserver } from '../vendors/upstream-runtime.js';
 import { configuredProviders } from '../config.js';
 import { currentRequestScope } from '../request-scope.js';
 import { createLogger, yogaLogger, type Logger } from './logger.js';

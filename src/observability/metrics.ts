@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Provider } from '../domain.js';
-import type { UpstreamObserver } from '../providers/upstream-runtime.js';
+import type { UpstreamObserver } from '../vendors/upstream-runtime.js';
 
 /** Seconds; vendor calls range from a few ms (emulators) to the 10 s timeout. */
 const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

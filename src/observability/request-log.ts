@@ -2,7 +2,7 @@ import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphContext } from '../context.js';
 import type { Provider } from '../domain.js';
-import type { UpstreamObserver } from '../providers/upstream-runtime.js';
+import type { UpstreamObserver } from '../vendors/upstream-runtime.js';
 import { currentRequestScope, requestIdFrom, type RequestScope } from '../request-scope.js';
 import type { Logger } from './logger.js';
 

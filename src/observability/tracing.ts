@@ -15,7 +15,7 @@ import {
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphContext } from '../context.js';
-import type { UpstreamObserver } from '../providers/upstream-runtime.js';
+import type { UpstreamObserver } from '../vendors/upstream-runtime.js';
 import { currentRequestScope, type RequestScope } from '../request-scope.js';
 import type { OperationsConfig } from './settings.js';
 

@@ -3,7 +3,7 @@ import { bindingOf } from '../connection/cursor.js';
 import { lazyEdge, parsePageRequest, resolveConnection, type Connection } from '../connection/connection.js';
 import type { Conversation, Message } from '../domain.js';
 import { unsupportedPagination, rethrowUpstream } from '../errors.js';
-import type { VendorCapabilities, VendorModule } from '../providers/vendor-module.js';
+import type { VendorCapabilities, VendorModule } from '../vendors/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 import { MEMBERS_COST, MESSAGES_COST } from './costs.js';
 import type { DetailsUnionRef } from './details.js';

@@ -1,7 +1,7 @@
 import { responsePathAsArray } from 'graphql';
 import { parsePageRequest } from '../connection/connection.js';
 import { readConversationsPage, type ConversationsPage } from '../connection/conversations.js';
-import type { VendorModule } from '../providers/vendor-module.js';
+import type { VendorModule } from '../vendors/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 import { conversationsCost } from './costs.js';
 import type { ConversationNodeRef } from './conversation.js';

@@ -1,5 +1,5 @@
 import type { ConversationDetails } from '../domain.js';
-import type { DetailsObjectSpec, OutputFieldSpec, VendorModule } from '../providers/vendor-module.js';
+import type { DetailsObjectSpec, OutputFieldSpec, VendorModule } from '../vendors/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 
 type FieldSpecs = { readonly [field: string]: OutputFieldSpec<never> };

@@ -1,6 +1,6 @@
 import type { ConversationFilter } from '../domain.js';
 import { badUserInput } from '../errors.js';
-import type { InputFieldSpec, InputObjectSpec, VendorModule } from '../providers/vendor-module.js';
+import type { InputFieldSpec, InputObjectSpec, VendorModule } from '../vendors/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 
 /** The `filter` argument as coerced: the range and each vendor's section (its module's `filter.input`). */

@@ -1,8 +1,8 @@
 import type { GraphQLSchema } from 'graphql';
 import { guardEntityRepresentations } from '../federation/entities.js';
 import { defineNodeEntities } from '../federation/node-entities.js';
-import type { VendorModule } from '../providers/vendor-module.js';
-import { VENDORS } from '../providers/vendors.js';
+import type { VendorModule } from '../vendors/vendor-module.js';
+import { VENDORS } from '../vendors/vendors.js';
 import { createBuilder } from './builder.js';
 import { defineConversation } from './conversation.js';
 import { defineConversationsField } from './conversations.js';

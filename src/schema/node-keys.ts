@@ -1,7 +1,7 @@
 import type { Message, Person, Provider } from '../domain.js';
-import type { ConversationKey, MessageKey } from '../providers/provider.js';
-import type { VendorModule } from '../providers/vendor-module.js';
-import { vendorConversationIdProblem } from '../providers/vendor-ids.js';
+import type { ConversationKey, MessageKey } from '../vendors/port.js';
+import type { VendorModule } from '../vendors/vendor-module.js';
+import { vendorConversationIdProblem } from '../vendors/vendor-ids.js';
 
 /**
  * The local part of every global id (after `Typename:`), and the values the

@@ -1,4 +1,4 @@
-import type { VendorModule } from '../providers/vendor-module.js';
+import type { VendorModule } from '../vendors/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 
 export function defineProviderEnum(builder: GraphBuilder, vendors: readonly VendorModule[]) {

@@ -3,7 +3,7 @@ import { bindingOf } from '../connection/cursor.js';
 import type { Conversation } from '../domain.js';
 import { eventCursor, readEventCursor } from '../live/cursor.js';
 import { LiveErrorCode, type LiveEvent } from '../live/service.js';
-import type { VendorModule } from '../providers/vendor-module.js';
+import type { VendorModule } from '../vendors/vendor-module.js';
 import type { GraphBuilder } from './builder.js';
 import { chooseProviders, filterJson } from '../connection/conversations.js';
 import type { ConversationEdgeTypeRef } from './conversations.js';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimitConfig } from './settings.js';
 import type { Provider } from '../domain.js';
 import { ErrorCode, UpstreamError } from '../errors.js';
-import type { UpstreamGate } from '../providers/upstream-runtime.js';
+import type { UpstreamGate } from '../vendors/upstream-runtime.js';
 import { SlidingWindowLog, windowFor, type Reservation } from './sliding-window.js';
 
 export interface GateCall {

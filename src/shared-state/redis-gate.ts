@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RateLimitConfig } from './settings.js';
 import type { Provider } from '../domain.js';
-import type { UpstreamGate } from '../providers/upstream-runtime.js';
+import type { UpstreamGate } from '../vendors/upstream-runtime.js';
 import { honour, maxWaitFor, type MemoryGate } from './memory-gate.js';
 import type { RedisLink } from './redis-link.js';
 import { windowFor, type Reservation } from './sliding-window.js';

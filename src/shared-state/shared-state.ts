@@ -1,5 +1,5 @@
 import type { RateLimitConfig, SharedStateConfig } from './settings.js';
-import type { UpstreamGate } from '../providers/upstream-runtime.js';
+import type { UpstreamGate } from '../vendors/upstream-runtime.js';
 import { createMemoryGate } from './memory-gate.js';
 import { createRedisGate } from './redis-gate.js';
 import { RedisLink, type SharedStateLogger } from './redis-link.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../support/graph.js';
-import { VENDORS } from '../../src/providers/vendors.js';
+import { VENDORS } from '../../src/vendors/vendors.js';
 
 /**
  * relay-compiler (the binary the npm package ships) compiles the fragments in

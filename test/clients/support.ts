@@ -1,7 +1,7 @@
 import { getNamedType, introspectionFromSchema, isAbstractType, isObjectType, type GraphQLObjectType, type IntrospectionQuery } from 'graphql';
 import { schema } from '../../src/schema/index.js';
 import type { Provider } from '../../src/domain.js';
-import { VENDORS } from '../../src/providers/vendors.js';
+import { VENDORS } from '../../src/vendors/vendors.js';
 
 /** What the frontend clients under test/clients ask for: one conversations page, with people and vendor details. */
 export const INBOX = /* GraphQL */ `

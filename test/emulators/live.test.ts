@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import type { Provider } from '../../src/domain.js';
 import { startEmulators, type EmulatorSet } from '../../src/emulators/index.js';
-import { VENDORS, type KnownProvider } from '../../src/providers/vendors.js';
+import { VENDORS, type KnownProvider } from '../../src/vendors/vendors.js';
 import { readLiveRate } from '../../src/emulators/options.js';
 
 /** The control endpoints that make the emulators' inboxes live, over HTTP as a test or a person uses them. */

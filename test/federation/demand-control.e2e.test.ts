@@ -85,7 +85,7 @@ function ownEstimate(document: string, variables: Record<string, unknown>) {
     maxPageSize: config.maxPageSize,
     configuredProviders: configuredProviders(config),
     vendors: config.vendors,
-    providerSettings: config.providers,
+    vendorConfigs: config.vendorConfigs,
   }).estimate;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Provider } from '../../src/domain.js';
 import type { FaultRule } from '../../src/emulators/framework.js';
-import { PROVIDERS } from '../../src/providers/vendors.js';
+import { PROVIDERS } from '../../src/vendors/vendors.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../support/graph.js';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/domain.js';
-import { PROVIDERS } from '../../src/providers/vendors.js';
+import { PROVIDERS } from '../../src/vendors/vendors.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../support/graph.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/domain.js';
-import { PROVIDERS, VENDORS, type KnownProvider } from '../../src/providers/vendors.js';
-import { vendorConversationIdProblem } from '../../src/providers/vendor-ids.js';
+import { PROVIDERS, VENDORS, type KnownProvider } from '../../src/vendors/vendors.js';
+import { vendorConversationIdProblem } from '../../src/vendors/vendor-ids.js';
 import { startTestGraph, type TestGraph } from '../support/graph.js';
 
 /**

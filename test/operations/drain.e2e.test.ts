@@ -6,7 +6,7 @@ import { startEmulators, type EmulatorSet } from '../../src/emulators/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createGraph } from '../../src/yoga.js';
 import { TEST_HTTP_ENV, type GraphQLResponse } from '../support/graph.js';
-import { PROVIDERS } from '../../src/providers/vendors.js';
+import { PROVIDERS } from '../../src/vendors/vendors.js';
 
 /** Resolves once `check` holds; polls the graph's own state, never sleeps for a fixed time. */
 async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {

@@ -140,7 +140,7 @@ describe('metrics, logs and traces over HTTP', () => {
     await post(graph, { query: '{ conversations(first: 2, filter: { symbl: { nameContains: "inline-value-9e2b" } }) { edges { node { id } } } }' });
     const written = log.raw();
     expect(written).toContain('"operationName":"Secretive"');
-    const tokenOf = (provider: 'SYMBL' | 'FLASHBACK') => (graph.config.providers[provider] as { token?: string } | undefined)?.token;
+    const tokenOf = (provider: 'SYMBL' | 'FLASHBACK') => (graph.config.vendorConfigs[provider] as { token?: string } | undefined)?.token;
     for (const secret of [tokenOf('SYMBL'), tokenOf('FLASHBACK'), 'filter-value-4c1d', 'inline-value-9e2b', 'nameContains', '127.0.0.1']) {
       expect(secret && written.includes(secret)).toBeFalsy();
     }

@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type EmulatorSet } from '../../src/emulators/index.js';
 import { TEST_HTTP_ENV, type GraphQLResponse } from '../support/graph.js';
-import { PROVIDERS } from '../../src/providers/vendors.js';
+import { PROVIDERS } from '../../src/vendors/vendors.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

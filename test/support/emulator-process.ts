@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { configuredProviders, loadConfig } from '../../src/config.js';
 import type { Provider } from '../../src/domain.js';
 import type { RequestLogEntry } from '../../src/emulators/framework.js';
-import { VENDORS } from '../../src/providers/vendors.js';
+import { VENDORS } from '../../src/vendors/vendors.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PROVIDERS: Provider[] = VENDORS.map((vendor) => vendor.provider);
@@ -45,7 +45,7 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   }
   if (!complete()) throw new Error('the emulator process stopped before printing its variables');
   child.stdout!.resume();
-  const origin = (provider: Provider): string => new URL(loadConfig(env).providers[provider]!.baseUrl).origin;
+  const origin = (provider: Provider): string => new URL(loadConfig(env).vendorConfigs[provider]!.baseUrl).origin;
   return {
     env,
     async log(provider) {

@@ -5,8 +5,8 @@ import { loadConfig, type AppConfig } from '../../src/config.js';
 import type { Provider } from '../../src/domain.js';
 import { startEmulators, type EmulatorSet, type EmulatorSetOptions } from '../../src/emulators/index.js';
 import { createObservability, type ObservabilityOptions } from '../../src/observability/index.js';
-import type { VendorModule } from '../../src/providers/vendor-module.js';
-import { VENDORS } from '../../src/providers/vendors.js';
+import type { VendorModule } from '../../src/vendors/vendor-module.js';
+import { VENDORS } from '../../src/vendors/vendors.js';
 import { createGraph, type Graph } from '../../src/yoga.js';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
@@ -56,7 +56,7 @@ export async function startTestGraph(
     env?: Record<string, string>;
     emulators?: EmulatorSetOptions;
     observability?: ObservabilityOptions;
-    /** The vendor list the graph serves (default: the graph's own, src/providers/vendors.ts). */
+    /** The vendor list the graph serves (default: the graph's own, src/vendors/vendors.ts). */
     vendors?: readonly VendorModule[];
   } = {},
 ): Promise<TestGraph> {

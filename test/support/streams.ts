@@ -1,4 +1,4 @@
-import type { OrderedStream, Position } from '../../src/providers/provider.js';
+import type { OrderedStream, Position } from '../../src/vendors/port.js';
 
 /** Walks a stream forward with the given page sizes (cycled) until it ends; returns items and calls made. */
 export async function walkForward<T>(stream: OrderedStream<T>, pageSizes: number[], maxCalls = 10_000): Promise<{ items: T[]; calls: number }> {

@@ -5,7 +5,7 @@ import { configuredProviders } from '../../src/config.js';
 import { checkOperation } from '../../src/limits/operation-check.js';
 import { schemaFor } from '../../src/schema/index.js';
 import type { Provider } from '../../src/domain.js';
-import { VENDORS } from '../../src/providers/vendors.js';
+import { VENDORS } from '../../src/vendors/vendors.js';
 import { startTestGraph, type TestGraph } from '../support/graph.js';
 import type { AcmeChatWire } from '../fixtures/acme-chat/emulator.js';
 import { acmeChatVendor } from '../fixtures/acme-chat/vendor.js';
@@ -48,11 +48,11 @@ let acme: AcmeChatWire[];
 beforeAll(async () => {
   graph = await startTestGraph({ vendors: SIX });
   // The fixture's emulator keeps its data beside the emulator; read it from the vendor itself, as a client would not.
-  const response = await request(`${graph.config.providers.ACME_CHAT!.baseUrl}/chats?offset=0&limit=50`, { headers: { authorization: 'Bearer acme-chat-demo-token' } });
+  const response = await request(`${graph.config.vendorConfigs.ACME_CHAT!.baseUrl}/chats?offset=0&limit=50`, { headers: { authorization: 'Bearer acme-chat-demo-token' } });
   const first = (await response.body.json()) as { items: AcmeChatWire[]; total: number };
   acme = [...first.items];
   for (let offset = 50; offset < first.total; offset += 50) {
-    const more = await request(`${graph.config.providers.ACME_CHAT!.baseUrl}/chats?offset=${offset}&limit=50`, { headers: { authorization: 'Bearer acme-chat-demo-token' } });
+    const more = await request(`${graph.config.vendorConfigs.ACME_CHAT!.baseUrl}/chats?offset=${offset}&limit=50`, { headers: { authorization: 'Bearer acme-chat-demo-token' } });
     acme.push(...((await more.body.json()) as { items: AcmeChatWire[] }).items);
   }
 });
@@ -136,7 +136,7 @@ describe('a sixth vendor from a test fixture, registered as one list entry', () 
     expect(((await ready.body.json()) as { providers: Record<string, unknown> }).providers.ACME_CHAT).toEqual({ configured: true, breaker: 'closed' });
     expect(graph.config.vendorSettings.ACME_CHAT).toEqual({ rateLimitPerSecond: null, livePollIntervalMs: null });
     // Its own pagination (offset, pages of 50) prices a page before it runs: 2 calls for 100, one more to find the end.
-    const limits = { ...graph.config.limits, maxPageSize: 100, configuredProviders: configuredProviders(graph.config), vendors: SIX, providerSettings: graph.config.providers };
+    const limits = { ...graph.config.limits, maxPageSize: 100, configuredProviders: configuredProviders(graph.config), vendors: SIX, vendorConfigs: graph.config.vendorConfigs };
     const estimate = (document: string) => checkOperation(schemaFor(SIX), parse(document), null, {}, limits).estimate.upstreamCalls;
     expect(estimate('{ conversations(first: 100, providers: [ACME_CHAT]) { edges { node { id } } } }')).toBe(2);
     expect(estimate('{ conversations(last: 100, providers: [ACME_CHAT]) { edges { node { id } } } }')).toBe(3);

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { HttpSettings } from '../../../src/providers/http-settings.js';
+import type { HttpSettings } from '../../../src/vendors/http-settings.js';
 import { EMPTY_FILTER, detailsOf, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
-import { CHATBASE_FILTER } from '../../../src/providers/chatbase/filter.js';
-import type { ChatbaseDetails } from '../../../src/providers/chatbase/mapper.js';
+import { CHATBASE_FILTER } from '../../../src/vendors/chatbase/filter.js';
+import type { ChatbaseDetails } from '../../../src/vendors/chatbase/mapper.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 import { startChatbaseEmulator, type ChatbaseEmulator, type ChatbaseWireConversation } from '../../../src/emulators/chatbase.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
-import type { OrderedStream, Position, ProviderAdapter, ProviderSession, StreamChunk } from '../../../src/providers/provider.js';
-import { createChatbaseAdapter } from '../../../src/providers/chatbase/adapter.js';
-import { CHATBASE_SOURCES } from '../../../src/providers/chatbase/filter.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/vendors/http.js';
+import type { OrderedStream, Position, VendorAdapter, VendorSession, StreamChunk } from '../../../src/vendors/port.js';
+import { createChatbaseAdapter } from '../../../src/vendors/chatbase/adapter.js';
+import { CHATBASE_SOURCES } from '../../../src/vendors/chatbase/filter.js';
 import { walkBackward, walkForward } from '../../support/streams.js';
 
 const http: HttpSettings = {
@@ -22,8 +22,8 @@ const anchor = new Date('2025-06-01T00:00:00.000Z');
 const DAY_MS = 24 * 3600 * 1000;
 
 let chatbase: ChatbaseEmulator;
-let adapter: ProviderAdapter;
-let session: ProviderSession;
+let adapter: VendorAdapter;
+let session: VendorSession;
 
 beforeAll(async () => {
   chatbase = await startChatbaseEmulator({ anchor, seed: 3 });
@@ -430,7 +430,7 @@ describe('Chatbase adapter: upstream errors', () => {
   }
   // One chatbot, so one request per attempt and the faults below land deterministically.
   const oneBot: ConversationFilter = { ...EMPTY_FILTER, chatbase: { chatbotIds: ['support-bot'], sources: null } };
-  const firstPage = (s: ProviderSession = session): Promise<unknown> => s.conversations(oneBot).forward(null, 10);
+  const firstPage = (s: VendorSession = session): Promise<unknown> => s.conversations(oneBot).forward(null, 10);
 
   it('retries a 500 once and then maps it to UPSTREAM_UNAVAILABLE with its facts', async () => {
     chatbase.emulator.injectFault({ kind: 'status500', count: 2 });

@@ -2,13 +2,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EMPTY_FILTER, detailsOf, type Conversation, type ConversationFilter } from '../../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 import { startFlashbackEmulator, type FlashbackEmulator, type FlashbackWireConversation } from '../../../src/emulators/flashback.js';
-import { createFlashbackAdapter } from '../../../src/providers/flashback/adapter.js';
-import { FLASHBACK_MAX_TAKE } from '../../../src/providers/flashback/client.js';
-import { FLASHBACK_FILTER, type FlashbackFilterSection } from '../../../src/providers/flashback/filter.js';
-import type { FlashbackDetails } from '../../../src/providers/flashback/mapper.js';
-import type { HttpSettings } from '../../../src/providers/http-settings.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
-import type { ProviderAdapter, ProviderSession } from '../../../src/providers/provider.js';
+import { createFlashbackAdapter } from '../../../src/vendors/flashback/adapter.js';
+import { FLASHBACK_MAX_TAKE } from '../../../src/vendors/flashback/client.js';
+import { FLASHBACK_FILTER, type FlashbackFilterSection } from '../../../src/vendors/flashback/filter.js';
+import type { FlashbackDetails } from '../../../src/vendors/flashback/mapper.js';
+import type { HttpSettings } from '../../../src/vendors/http-settings.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/vendors/http.js';
+import type { VendorAdapter, VendorSession } from '../../../src/vendors/port.js';
 import { walkBackward, walkForward } from '../../support/streams.js';
 
 /**
@@ -26,8 +26,8 @@ const HTTP: HttpSettings = {
 const anchor = new Date('2026-05-01T00:00:00.000Z');
 
 let fb: FlashbackEmulator;
-let adapter: ProviderAdapter;
-let session: ProviderSession;
+let adapter: VendorAdapter;
+let session: VendorSession;
 
 beforeAll(async () => {
   fb = await startFlashbackEmulator({ anchor, seed: 11 });
@@ -223,7 +223,7 @@ describe('Flashback adapter: conversations, people, look-ups', () => {
 });
 
 describe('Flashback adapter: upstream errors', () => {
-  const firstPage = (target: ProviderAdapter = adapter): Promise<unknown> => target.openSession().conversations(EMPTY_FILTER).forward(null, 5);
+  const firstPage = (target: VendorAdapter = adapter): Promise<unknown> => target.openSession().conversations(EMPTY_FILTER).forward(null, 5);
   const rejection = async (pending: Promise<unknown>): Promise<UpstreamError> => {
     try {
       await pending;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import type { HttpSettings } from '../../../src/providers/http-settings.js';
+import type { HttpSettings } from '../../../src/vendors/http-settings.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
 import { compareNewest, startIntercomEmulator, type IntercomEmulator, type IntercomWireConversation } from '../../../src/emulators/intercom.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
-import type { ProviderAdapter } from '../../../src/providers/provider.js';
-import { createIntercomAdapter, type MessageStreamWithTruncation } from '../../../src/providers/intercom/adapter.js';
-import type { IntercomConfig } from '../../../src/providers/intercom/client.js';
-import { parseIntercomSection, type IntercomFilterSection } from '../../../src/providers/intercom/filter.js';
-import { AI_AGENT_ROLE } from '../../../src/providers/intercom/mapper.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/vendors/http.js';
+import type { VendorAdapter } from '../../../src/vendors/port.js';
+import { createIntercomAdapter, type MessageStreamWithTruncation } from '../../../src/vendors/intercom/adapter.js';
+import type { IntercomConfig } from '../../../src/vendors/intercom/client.js';
+import { parseIntercomSection, type IntercomFilterSection } from '../../../src/vendors/intercom/filter.js';
+import { AI_AGENT_ROLE } from '../../../src/vendors/intercom/mapper.js';
 import { walkBackward, walkForward } from '../../support/streams.js';
 import { createRequestScope, runInRequestScope } from '../../../src/request-scope.js';
 
@@ -17,7 +17,7 @@ const ANCHOR = new Date('2026-11-01T00:00:00.000Z');
 const HTTP: HttpSettings = { ...DEFAULT_HTTP_SETTINGS, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, breakerThreshold: 0 };
 
 let intercom: IntercomEmulator;
-const adapters: ProviderAdapter[] = [];
+const adapters: VendorAdapter[] = [];
 
 beforeAll(async () => {
   // Walks of page size 1 send hundreds of searches: the rate windows have their own test.
@@ -36,7 +36,7 @@ type Filter = ConversationFilter & { intercom?: IntercomFilterSection | null };
 const sectionOf = (filter: ConversationFilter): IntercomFilterSection | null => (filter as Filter).intercom ?? null;
 
 /** A fresh adapter: what it learned about the vendor (inclusivity, ignored sort) starts from nothing. */
-function adapter(config: Partial<IntercomConfig> = {}): ProviderAdapter {
+function adapter(config: Partial<IntercomConfig> = {}): VendorAdapter {
   const created = createIntercomAdapter(
     { baseUrl: intercom.emulator.baseUrl, token: intercom.token, version: '2.14', aiOnly: true, ...config },
     HTTP,

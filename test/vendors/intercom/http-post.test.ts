@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
 import { startIntercomEmulator, type IntercomEmulator } from '../../../src/emulators/intercom.js';
-import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpClientOptions } from '../../../src/providers/http.js';
-import type { UpstreamAttemptStart } from '../../../src/providers/upstream-runtime.js';
-import { wireSchema } from '../../../src/providers/wire-schema.js';
+import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpClientOptions } from '../../../src/vendors/http.js';
+import type { UpstreamAttemptStart } from '../../../src/vendors/upstream-runtime.js';
+import { wireSchema } from '../../../src/vendors/wire-schema.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 
 /** HttpClient.post: a read sent as a POST with a JSON body (a search endpoint), retried, coalesced and checked like a GET. */

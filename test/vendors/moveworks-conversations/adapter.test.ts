@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { HttpSettings } from '../../../src/providers/http-settings.js';
-import { MOVEWORKS_CONVERSATIONS_FILTER } from '../../../src/providers/moveworks-conversations/filter.js';
+import type { HttpSettings } from '../../../src/vendors/http-settings.js';
+import { MOVEWORKS_CONVERSATIONS_FILTER } from '../../../src/vendors/moveworks-conversations/filter.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 import {
@@ -10,9 +10,9 @@ import {
   type MoveworksWireConversation,
   type MoveworksWireMessage,
 } from '../../../src/emulators/moveworks-conversations.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
-import { createMoveworksConversationsAdapter } from '../../../src/providers/moveworks-conversations/adapter.js';
-import type { OrderedStream, Position, ProviderAdapter, ProviderSession } from '../../../src/providers/provider.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/vendors/http.js';
+import { createMoveworksConversationsAdapter } from '../../../src/vendors/moveworks-conversations/adapter.js';
+import type { OrderedStream, Position, VendorAdapter, VendorSession } from '../../../src/vendors/port.js';
 import { walkBackward, walkForward } from '../../support/streams.js';
 
 const ANCHOR = new Date('2025-03-01T00:00:00.000Z');
@@ -24,7 +24,7 @@ const HTTP: HttpSettings = {
 };
 
 let mw: MoveworksConversationsEmulator;
-let adapter: ProviderAdapter;
+let adapter: VendorAdapter;
 
 beforeAll(async () => {
   mw = await startMoveworksConversationsEmulator({ anchor: ANCHOR });
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 beforeEach(() => mw.emulator.reset());
 
-function adapterWith(overrides: { token?: string; assistantName?: string }): ProviderAdapter {
+function adapterWith(overrides: { token?: string; assistantName?: string }): VendorAdapter {
   return createMoveworksConversationsAdapter(
     {
       baseUrl: mw.env.MOVEWORKS_CONVERSATIONS_BASE_URL as string,
@@ -269,7 +269,7 @@ describe('conversations, backward and counts (scan index)', () => {
   }
 
   /** Walks backward like a client: every page a new request (session), its cursor round-tripped through JSON. */
-  async function walkBack(target: ProviderAdapter, filter: ConversationFilter, sizes: number[]): Promise<{ ids: string[]; perPage: number[] }> {
+  async function walkBack(target: VendorAdapter, filter: ConversationFilter, sizes: number[]): Promise<{ ids: string[]; perPage: number[] }> {
     const reversed: string[] = [];
     const perPage: number[] = [];
     let position: Position | null = null;
@@ -429,7 +429,7 @@ describe('messages', () => {
   };
   const oldestFirst = (conversation: Conversation): string[] =>
     [...(mw.messages.get(conversation.providerId) ?? [])].reverse().map((m) => m.message_id);
-  const streamOf = (session: ProviderSession, conversation: Conversation): OrderedStream<Message> =>
+  const streamOf = (session: VendorSession, conversation: Conversation): OrderedStream<Message> =>
     session.messages(conversation) as OrderedStream<Message>;
 
   it('walks a conversation of more than 100 messages forward and backward', async () => {
@@ -514,7 +514,7 @@ describe('upstream errors', () => {
     }
     throw new Error('expected a failure');
   };
-  const list = (target: ProviderAdapter = adapter) => () => target.openSession().conversations(EMPTY_FILTER).forward(null, 5);
+  const list = (target: VendorAdapter = adapter) => () => target.openSession().conversations(EMPTY_FILTER).forward(null, 5);
 
   it('maps 500 INTERNAL_ERROR to UPSTREAM_UNAVAILABLE after retrying', async () => {
     mw.emulator.injectFault({ kind: 'status500', count: 2, pathPrefix: '/conversations' });

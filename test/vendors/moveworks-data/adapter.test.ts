@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { HttpSettings } from '../../../src/providers/http-settings.js';
-import { MOVEWORKS_DATA_FILTER } from '../../../src/providers/moveworks-data/filter.js';
+import type { HttpSettings } from '../../../src/vendors/http-settings.js';
+import { MOVEWORKS_DATA_FILTER } from '../../../src/vendors/moveworks-data/filter.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
-import type { OrderedStream, Position, ProviderAdapter, StreamChunk } from '../../../src/providers/provider.js';
-import { createMoveworksDataAdapter } from '../../../src/providers/moveworks-data/adapter.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/vendors/http.js';
+import type { OrderedStream, Position, VendorAdapter, StreamChunk } from '../../../src/vendors/port.js';
+import { createMoveworksDataAdapter } from '../../../src/vendors/moveworks-data/adapter.js';
 import {
   MOVEWORKS_DATA_DOMAINS,
   MOVEWORKS_DATA_ROUTES,
@@ -28,7 +28,7 @@ const SERVER_PAGE = 50;
 const anchor = new Date('2025-03-01T00:00:00.000Z');
 
 let mw: MoveworksDataEmulator;
-let adapter: ProviderAdapter;
+let adapter: VendorAdapter;
 
 beforeAll(async () => {
   mw = await startMoveworksDataEmulator({ anchor, seed: 5, pageSize: SERVER_PAGE });
@@ -208,7 +208,7 @@ describe('Moveworks Data adapter: conversations', () => {
 });
 
 describe('Moveworks Data adapter: people and messages for a page, batched', () => {
-  async function pageWithPeopleAndMessages(adapterUnderTest: ProviderAdapter) {
+  async function pageWithPeopleAndMessages(adapterUnderTest: VendorAdapter) {
     const session = adapterUnderTest.openSession();
     const page = await session.conversations(EMPTY_FILTER).forward(null, 50);
     const conversations = page.items.map((entry) => entry.item);

@@ -1,16 +1,16 @@
 import { END_PROBE_BLOCK } from '../../../src/streams/offsets.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { HttpSettings } from '../../../src/providers/http-settings.js';
-import { SYMBL_FILTER } from '../../../src/providers/symbl/filter.js';
+import type { HttpSettings } from '../../../src/vendors/http-settings.js';
+import { SYMBL_FILTER } from '../../../src/vendors/symbl/filter.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 import { startSymblEmulator, type SymblEmulator, type SymblWireConversation } from '../../../src/emulators/symbl.js';
-import { DEFAULT_HTTP_SETTINGS } from '../../../src/providers/http.js';
-import type { OrderedStream, ProviderAdapter, ProviderSession } from '../../../src/providers/provider.js';
-import { checkNewestFirst, createSymblAdapter } from '../../../src/providers/symbl/adapter.js';
-import { SYMBL_EPOCH } from '../../../src/providers/symbl/filter.js';
-import { toConversation } from '../../../src/providers/symbl/mapper.js';
+import { DEFAULT_HTTP_SETTINGS } from '../../../src/vendors/http.js';
+import type { OrderedStream, VendorAdapter, VendorSession } from '../../../src/vendors/port.js';
+import { checkNewestFirst, createSymblAdapter } from '../../../src/vendors/symbl/adapter.js';
+import { SYMBL_EPOCH } from '../../../src/vendors/symbl/filter.js';
+import { toConversation } from '../../../src/vendors/symbl/mapper.js';
 import { walkBackward, walkForward } from '../../support/streams.js';
 
 /** The Symbl adapter against the Symbl emulator over HTTP. */
@@ -21,7 +21,7 @@ const DAY = 24 * 3600_000;
 const HTTP: HttpSettings = { ...DEFAULT_HTTP_SETTINGS, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, breakerThreshold: 0 };
 
 let symbl: SymblEmulator;
-let adapter: ProviderAdapter;
+let adapter: VendorAdapter;
 
 beforeAll(async () => {
   symbl = await startSymblEmulator({ anchor: ANCHOR, now: () => NOW });
@@ -301,7 +301,7 @@ describe('Symbl adapter: people and messages', () => {
 
 describe('Symbl adapter: look-ups by id', () => {
   it('existing ids load by GET /conversations/{id}, deduplicated; a missing id answers null', async () => {
-    const session: ProviderSession = adapter.openSession();
+    const session: VendorSession = adapter.openSession();
     const [a, b] = [wireById((symbl.data[3] as SymblWireConversation).id), wireById((symbl.data[200] as SymblWireConversation).id)];
     const key = (providerId: string) => ({ providerId, createdAtMs: null, hint: null });
     const results = await Promise.all([session.loadConversation(key(a.id)), session.loadConversation(key(b.id)), session.loadConversation(key(a.id)), session.loadConversation(key('1234567890123456'))]);
@@ -361,7 +361,7 @@ describe('Symbl adapter: look-ups by id', () => {
 });
 
 describe('Symbl adapter: upstream errors', () => {
-  const firstPage = (target: ProviderAdapter = adapter): Promise<unknown> => target.openSession().conversations(EMPTY_FILTER).forward(null, 5);
+  const firstPage = (target: VendorAdapter = adapter): Promise<unknown> => target.openSession().conversations(EMPTY_FILTER).forward(null, 5);
   const rejection = async (pending: Promise<unknown>): Promise<UpstreamError> => {
     try {
       await pending;

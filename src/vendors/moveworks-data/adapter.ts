@@ -5,7 +5,7 @@ import { conversationKey } from '../../streams/merge.js';
 import { detailsOf, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { createListStream, createOffsetStream } from '../../streams/offsets.js';
-import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
+import type { OrderedStream, VendorAdapter, VendorSession } from '../port.js';
 import { MoveworksDataClient, type MoveworksDataConfig, type Rows, type Table, type WireInteraction } from './client.js';
 import { conversationScope } from './filter.js';
 import { memberIds, toConversation, toMessage, toPerson, type MoveworksDataDetails } from './mapper.js';
@@ -66,7 +66,7 @@ export function createMoveworksDataAdapter(
   http: HttpSettings,
   options: MoveworksDataAdapterOptions = {},
   runtime?: UpstreamRuntime,
-): ProviderAdapter {
+): VendorAdapter {
   const client = new MoveworksDataClient(config, http, runtime);
   const urlOverhead = new URL(config.baseUrl).href.replace(/\/+$/, '').length + '/records/conversations?'.length;
   const queryBudget = Math.max(256, (options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH) - urlOverhead);
@@ -102,7 +102,7 @@ export function createMoveworksDataAdapter(
     return answers;
   }
 
-  const openSession = (): ProviderSession => {
+  const openSession = (): VendorSession => {
     /** Users by id: all the ids a page needs in one request (per URL-sized chunk). */
     const users = new DataLoader<string, Person | null>(async (ids) => {
       const found = await rowsByKeys('users', ids, usersByIdQuery);

@@ -5,7 +5,7 @@ import { conversationKey } from '../../streams/merge.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
 import { createOffsetStream, splitWindow, type OffsetWindow } from '../../streams/offsets.js';
 import { overAskedCut } from '../../streams/ranged.js';
-import type { ConversationKey, ProviderAdapter, ProviderSession } from '../provider.js';
+import type { ConversationKey, VendorAdapter, VendorSession } from '../port.js';
 import { FLASHBACK_MAX_TAKE, FlashbackClient, type FlashbackConfig, type FlashbackConversationWire } from './client.js';
 import { toFlashbackQuery, type FlashbackFilterQuery } from './filter.js';
 import { toConversation } from './mapper.js';
@@ -33,10 +33,10 @@ async function fetchWindow(
  */
 export const FLASHBACK_RANGE_PRECISION_MS = 1;
 
-export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettings, runtime?: UpstreamRuntime): ProviderAdapter {
+export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettings, runtime?: UpstreamRuntime): VendorAdapter {
   const client = new FlashbackClient(config, http, runtime);
 
-  const openSession = (): ProviderSession => {
+  const openSession = (): VendorSession => {
     /**
      * Flashback has no look-up by id. The global id carries the creation
      * instant, so one `from = to = createdAt` request per distinct instant

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import type { SharedStore } from '../../shared-state/store.js';
-import type { Position, StreamChunk, StreamItem } from '../provider.js';
+import type { Position, StreamChunk, StreamItem } from '../port.js';
 import type { MoveworksConversationWire, MoveworksPage } from './client.js';
 import { compareKeys, isScanPosition, MAX_PENDING_PAGES, type ScanKey, type ScanPosition } from './watermark.js';
 

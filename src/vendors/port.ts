@@ -27,7 +27,7 @@ export interface MessageKey {
   providerId: string;
 }
 
-export interface ProviderSession {
+export interface VendorSession {
   readonly provider: Provider;
   /** Conversations matching the filter, newest `createdAt` first. */
   conversations(filter: ConversationFilter): OrderedStream<Conversation>;
@@ -47,17 +47,17 @@ export interface ProviderSession {
   loadMessage(key: MessageKey): Promise<Message | null>;
 }
 
-export interface ProviderCapabilities {
+export interface VendorCapabilities {
   backward: boolean;
   totalCount: boolean;
   messages: boolean;
 }
 
-export interface ProviderAdapter {
+export interface VendorAdapter {
   readonly provider: Provider;
-  readonly capabilities: ProviderCapabilities;
+  readonly capabilities: VendorCapabilities;
   /** Built once per GraphQL request: its loaders live and die with the request. */
-  openSession(): ProviderSession;
+  openSession(): VendorSession;
   close(): Promise<void>;
 }
 

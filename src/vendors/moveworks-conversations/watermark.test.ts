@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { OrderedStream, Position } from '../provider.js';
+import type { OrderedStream, Position } from '../port.js';
 import { createWatermarkStream, type ScanPosition, type UpstreamPage } from './watermark.js';
 
 /**

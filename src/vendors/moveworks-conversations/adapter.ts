@@ -7,7 +7,7 @@ import { ErrorCode, UpstreamError } from '../../errors.js';
 import { compareConversationKeys, conversationKey, mergeStreams } from '../../streams/merge.js';
 import { currentPhaseView } from '../../request-scope.js';
 import { storeKey, storeOf } from '../../streams/counting.js';
-import type { ConversationKey, OrderedStream, Position, ProviderAdapter, ProviderSession, WalkContext, WalkWarning } from '../provider.js';
+import type { ConversationKey, OrderedStream, Position, VendorAdapter, VendorSession, WalkContext, WalkWarning } from '../port.js';
 import {
   MOVEWORKS_CONVERSATIONS_MAX_LIMIT,
   DEFAULT_SCAN_LIMIT,
@@ -80,12 +80,12 @@ export function createMoveworksConversationsAdapter(
   // The phase's view: within the list of conversations, a scan plans against the list's share of the deadline.
   scope: () => ScanScope | undefined = currentPhaseView,
   runtime?: UpstreamRuntime,
-): ProviderAdapter {
+): VendorAdapter {
   const client = new MoveworksConversationsClient(config, http, runtime);
   const store = storeOf(runtime);
   const scanMemory = createScanMemory();
 
-  const openSession = (): ProviderSession => {
+  const openSession = (): VendorSession => {
     /** Upstream conversation pages of this request, by archived state and cursor (limit always 100). */
     const pages = new DataLoader<{ archived: boolean; cursor: string | null }, MoveworksPage<MoveworksConversationWire>, string>(
       (keys) =>

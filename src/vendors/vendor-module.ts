@@ -3,13 +3,13 @@ import type { Emulator } from '../emulators/framework.js';
 import type { EmulatorOptions } from '../emulators/options.js';
 import type { HttpSettings } from './http-settings.js';
 import type { UpstreamRuntime } from './upstream-runtime.js';
-import type { ProviderAdapter } from './provider.js';
+import type { VendorAdapter } from './port.js';
 import type { ScanSettings } from '../streams/scan-settings.js';
 
 /**
  * Everything the graph knows about one vendor, in one object: a vendor is added by writing its folder
- * (`src/providers/<folder>/`, with `vendor.ts` exporting its `VendorModule`) and one entry in the list
- * (`src/providers/vendors.ts`). No other file names a vendor (test/vendor-seam.test.ts greps for it).
+ * (`src/vendors/<folder>/`, with `vendor.ts` exporting its `VendorModule`) and one entry in the list
+ * (`src/vendors/vendors.ts`). No other file names a vendor (test/vendor-seam.test.ts greps for it).
  *
  * What the graph derives from a module:
  * - the GraphQL `Provider` enum value, the vendor's `ConversationFilter.<filter.key>` input and its member of
@@ -45,14 +45,14 @@ export interface VendorModule<Settings extends VendorSettings = VendorSettings> 
    * graph's plain HTTP settings and `context.runtime` its runtime hooks (observer, rate-limit gate, shared store):
    * the vendor's client passes both into its `HttpClient` options.
    */
-  createAdapter(settings: Settings, context: VendorAdapterContext): ProviderAdapter;
+  createAdapter(settings: Settings, context: VendorAdapterContext): VendorAdapter;
 }
 
 /** How the vendor is named outside the GraphQL enum. */
 export interface VendorNames {
   /** For people: error messages, logs, docs, schema descriptions (`Acme Chat`). */
   readonly display: string;
-  /** The vendor's folder under src/providers/ and test/vendors/, and its emulator's file (`acme-chat`). */
+  /** The vendor's folder under src/vendors/ and test/vendors/, and its emulator's file (`acme-chat`). */
   readonly folder: string;
   /** Prefix of its environment variables (`ACME_CHAT` for `ACME_CHAT_BASE_URL`). */
   readonly envPrefix: string;

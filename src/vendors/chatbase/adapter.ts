@@ -7,7 +7,7 @@ import { createdAtInRange, detailsOf, type Conversation, type ConversationFilter
 import { ErrorCode, UpstreamError, isUpstreamError } from '../../errors.js';
 import { countKeptRun, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf, type FetchWindow } from '../../streams/counting.js';
 import { createListStream, createOffsetStream, type OffsetWindow } from '../../streams/offsets.js';
-import type { ConversationKey, OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
+import type { ConversationKey, OrderedStream, VendorAdapter, VendorSession } from '../port.js';
 import { ChatbaseClient, type ChatbaseConfig } from './client.js';
 import { translateFilter, utcDay, type ChatbaseQuery } from './filter.js';
 import { mapConversation, type ChatbaseDetails } from './mapper.js';
@@ -170,7 +170,7 @@ async function loadBatch(
   });
 }
 
-function openSession(client: ChatbaseClient, chatbotIds: readonly string[], counts: CountCache): ProviderSession {
+function openSession(client: ChatbaseClient, chatbotIds: readonly string[], counts: CountCache): VendorSession {
   const conversationLoader = new DataLoader<ConversationKey, Conversation | null, string>(
     (keys) => loadBatch(client, chatbotIds, keys),
     { cacheKeyFn: (key) => JSON.stringify([key.providerId, key.createdAtMs, key.hint]) },
@@ -210,7 +210,7 @@ export function createChatbaseAdapter(
   http: HttpSettings,
   scans: ScanSettings = DEFAULT_SCAN_SETTINGS,
   runtime?: UpstreamRuntime,
-): ProviderAdapter {
+): VendorAdapter {
   const client = new ChatbaseClient(config, http, runtime);
   const chatbotIds = [...config.chatbotIds];
   const counts = createCountCache(storeOf(runtime), scans.countTtlMs);

@@ -1,4 +1,4 @@
-import type { OrderedStream, Position, StreamChunk, StreamItem } from '../provider.js';
+import type { OrderedStream, Position, StreamChunk, StreamItem } from '../port.js';
 import { compareKeys, isScanKey, type ScanKey, type UpstreamPage } from './watermark.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { OrderedStream, Position, StreamChunk, StreamItem, WalkContext, WalkWarning } from '../provider.js';
+import type { OrderedStream, Position, StreamChunk, StreamItem, WalkContext, WalkWarning } from '../port.js';
 
 /** A forward walk resumed from a position without `t` (cut from a backward page) cannot look for moved conversations. */
 export const MOVED_UNTRACKED: WalkWarning = {

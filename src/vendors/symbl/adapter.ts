@@ -8,7 +8,7 @@ import { ErrorCode, UpstreamError } from '../../errors.js';
 import { countKeptAll, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf } from '../../streams/counting.js';
 import { END_PROBE_BLOCK, createListStream, createOffsetStream, type OffsetWindow } from '../../streams/offsets.js';
 import { overAskedCut, type CutFetch } from '../../streams/ranged.js';
-import type { OrderedStream, ProviderAdapter, ProviderSession } from '../provider.js';
+import type { OrderedStream, VendorAdapter, VendorSession } from '../port.js';
 import { isPathSegmentId } from '../path-segment.js';
 import { SymblClient, type SymblConfig } from './client.js';
 import { createLimiter, type Limiter } from '../concurrency.js';
@@ -109,13 +109,13 @@ export function createSymblAdapter(
   options: SymblAdapterOptions = {},
   scans: ScanSettings = DEFAULT_SCAN_SETTINGS,
   runtime?: UpstreamRuntime,
-): ProviderAdapter {
+): VendorAdapter {
   const client = new SymblClient(config, http, runtime);
   const counts = createCountCache(storeOf(runtime), scans.countTtlMs);
   const concurrency = options.concurrency ?? SYMBL_DEFAULT_CONCURRENCY;
   const now = options.now ?? Date.now;
 
-  const openSession = (): ProviderSession => {
+  const openSession = (): VendorSession => {
     const limit = createLimiter(concurrency);
     const conversationsById = new DataLoader<string, Conversation | null>((ids) =>
       settle(limit, ids, async (id) => {

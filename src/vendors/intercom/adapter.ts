@@ -4,7 +4,7 @@ import type { UpstreamRuntime } from '../upstream-runtime.js';
 import type { Conversation, ConversationFilter, Message, Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { createOffsetStream } from '../../streams/offsets.js';
-import type { MessageStream, OrderedStream, Position, ProviderAdapter, ProviderSession, StreamChunk, StreamItem } from '../provider.js';
+import type { MessageStream, OrderedStream, Position, VendorAdapter, VendorSession, StreamChunk, StreamItem } from '../port.js';
 import { createLimiter } from '../concurrency.js';
 import {
   INTERCOM_CONTACTS_PER_SEARCH,
@@ -88,7 +88,7 @@ export function createIntercomAdapter(
   section: (filter: ConversationFilter) => IntercomFilterSection | null,
   options: IntercomAdapterOptions = {},
   runtime?: UpstreamRuntime,
-): ProviderAdapter {
+): VendorAdapter {
   const client = new IntercomClient(config, http, runtime);
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 8;
@@ -170,7 +170,7 @@ export function createIntercomAdapter(
     return calibration;
   };
 
-  const openSession = (): ProviderSession => {
+  const openSession = (): VendorSession => {
     const limit = createLimiter(concurrency);
     /** Conversations as lists and searches returned them (no parts). */
     const listed = new Map<string, Conversation>();
@@ -426,7 +426,7 @@ export function createIntercomAdapter(
       ];
     };
 
-    const session: ProviderSession = {
+    const session: VendorSession = {
       provider: INTERCOM_PROVIDER,
       conversations,
       loadConversation: async (key) => {
