@@ -165,8 +165,8 @@ export type IntercomContentSource = {
 /** What Intercom says of a conversation beyond the common fields. */
 export type IntercomConversationDetails = {
   __typename?: 'IntercomConversationDetails';
-  /** The teammate assigned (an integer upstream). */
-  adminAssigneeId?: Maybe<Scalars['Int']['output']>;
+  /** The teammate assigned: Intercom's integer id, in decimal (ids pass 32 bits; null when the vendor sends no integer). */
+  adminAssigneeId?: Maybe<Scalars['ID']['output']>;
   aiAgent: IntercomAiAgent;
   /** The workspace's conversation attributes, as Intercom sends them. */
   customAttributes: Scalars['JSONObject']['output'];
@@ -178,7 +178,8 @@ export type IntercomConversationDetails = {
   state?: Maybe<Scalars['String']['output']>;
   /** Tag names. */
   tags: Array<Scalars['String']['output']>;
-  teamAssigneeId?: Maybe<Scalars['Int']['output']>;
+  /** The team assigned, as adminAssigneeId. */
+  teamAssigneeId?: Maybe<Scalars['ID']['output']>;
 };
 
 /** Applies to Intercom conversations only. */

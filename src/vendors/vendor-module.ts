@@ -166,12 +166,13 @@ export interface VendorAdapterContext {
 // ---------------------------------------------------------------------------------------------------------------
 // The vendor's filter input and details type: data the schema builds its GraphQL types from (src/schema/).
 
-export type GraphScalar = 'String' | 'Boolean' | 'Int' | 'DateTime' | 'JSONObject';
+export type GraphScalar = 'String' | 'Boolean' | 'Int' | 'ID' | 'DateTime' | 'JSONObject';
 
 interface ScalarValues {
   String: string;
   Boolean: boolean;
   Int: number;
+  ID: string;
   DateTime: Date;
   JSONObject: JsonObject;
 }

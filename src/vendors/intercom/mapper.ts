@@ -30,9 +30,9 @@ export interface IntercomDetails extends ConversationDetails {
   open: boolean | null;
   read: boolean | null;
   priority: string | null;
-  /** Integers upstream (PR #453), kept as such. */
-  adminAssigneeId: number | null;
-  teamAssigneeId: number | null;
+  /** Integers upstream (PR #453), in decimal: GraphQL's Int stops at 32 bits, the vendor's ids need not. */
+  adminAssigneeId: string | null;
+  teamAssigneeId: string | null;
   tags: string[];
   customAttributes: JsonObject;
   aiAgent: IntercomAiAgentDetails;
@@ -49,10 +49,14 @@ export const MESSAGE_PART_TYPES: ReadonlySet<string> = new Set(['comment', 'quic
 /** Person.role of Fin's parts and of anything Intercom marks `from_ai_agent`. */
 export const AI_AGENT_ROLE = 'AI_AGENT';
 
-function integer(value: number | string | null | undefined): number | null {
-  if (value === null || value === undefined) return null;
-  const parsed = typeof value === 'number' ? value : Number(value);
-  return Number.isSafeInteger(parsed) ? parsed : null;
+/**
+ * An integer id as its decimal digits. A number past 2^53 has already lost digits in JSON.parse, so it is
+ * null rather than another teammate's id; digits sent as a string are kept exactly.
+ */
+function integerId(value: number | string | null | undefined): string | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : null;
+  if (typeof value === 'string') return /^\d{1,40}$/.test(value) ? value : null;
+  return null;
 }
 
 const ids = (list: ReadonlyArray<{ id: string | number }> | null | undefined): string[] => (list ?? []).map((entry) => String(entry.id));
@@ -119,8 +123,8 @@ export function toConversation(wire: IntercomConversationWire): Conversation {
     open: wire.open ?? null,
     read: wire.read ?? null,
     priority: wire.priority ?? null,
-    adminAssigneeId: integer(wire.admin_assignee_id),
-    teamAssigneeId: integer(wire.team_assignee_id),
+    adminAssigneeId: integerId(wire.admin_assignee_id),
+    teamAssigneeId: integerId(wire.team_assignee_id),
     tags: (wire.tags?.tags ?? []).map((tag) => tag.name),
     customAttributes: (wire.custom_attributes ?? {}) as JsonObject,
     aiAgent: {

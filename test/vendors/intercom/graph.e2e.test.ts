@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { compareNewest, intercomDemoData, type IntercomWireConversation } from '../../../src/emulators/intercom.js';
+import { compareNewest, intercomDemoData, startIntercomEmulator, type IntercomWireConversation } from '../../../src/emulators/intercom.js';
+import { intercomVendor } from '../../../src/vendors/intercom/vendor.js';
+import type { VendorModule } from '../../../src/vendors/vendor-module.js';
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../../support/graph.js';
 
 /**
@@ -167,7 +169,8 @@ describe('Intercom through the graph: details, people, messages, node', () => {
         state: wire.state,
         open: wire.open,
         priority: wire.priority,
-        adminAssigneeId: wire.admin_assignee_id,
+        adminAssigneeId: wire.admin_assignee_id === null ? null : String(wire.admin_assignee_id),
+        teamAssigneeId: wire.team_assignee_id === null ? null : String(wire.team_assignee_id),
         tags: wire.tags.tags.map((tag) => tag.name),
         customAttributes: wire.custom_attributes,
       });
@@ -209,5 +212,47 @@ describe('Intercom through the graph: details, people, messages, node', () => {
     const smallEdge = list.edges.find((e) => e.node.providerId === small.id)!;
     const notTruncated = await graph.query<{ node: { messages: { truncated: boolean } } }>(MESSAGES, { id: smallEdge.node.id });
     expect(notTruncated.data!.node.messages.truncated).toBe(false);
+  });
+});
+
+describe('Intercom through the graph: assignee ids wider than GraphQL\'s Int', () => {
+  /** The vendor's ids are integers with no stated width: one past 32 bits, one past 2^53 (digits lost in JSON), and digits as a string. */
+  const WIDE: ReadonlyArray<[admin: number | string, team: number | string | null, expected: [string | null, string | null]]> = [
+    [3_000_000_000, 2_147_483_648, ['3000000000', '2147483648']],
+    [2 ** 53 + 2, null, [null, null]],
+    ['98765432109876543210', 7, ['98765432109876543210', '7']],
+  ];
+  let wide: TestGraph;
+  let wired: IntercomWireConversation[] = [];
+  beforeAll(async () => {
+    // The seam: the same module with an emulator whose newest conversations carry wide ids (no central edit).
+    const vendor: VendorModule = {
+      ...intercomVendor,
+      emulator: {
+        ...intercomVendor.emulator,
+        start: async (options) => {
+          const started = await startIntercomEmulator(options);
+          wired = started.records().map((record) => record.conversation).filter((c) => c.ai_agent_participated).sort(compareNewest).slice(0, WIDE.length);
+          wired.forEach((conversation, index) => {
+            const [admin, team] = WIDE[index]!;
+            Object.assign(conversation, { admin_assignee_id: admin, team_assignee_id: team });
+          });
+          return started;
+        },
+      },
+    };
+    wide = await startTestGraph({ only: ['INTERCOM'], vendors: [vendor] });
+  });
+  afterAll(async () => {
+    await wide.close();
+  });
+
+  it('answer as ID strings with every digit, no error on the page; a number JSON could not keep exactly is null, not a neighbour', async () => {
+    const response = await wide.query<{ conversations: { edges: Array<{ node: { providerId: string; details: { adminAssigneeId: string | null; teamAssigneeId: string | null } } }> } }>(
+      `{ conversations(first: 3, providers: [INTERCOM]) { edges { node { providerId details { ... on IntercomConversationDetails { adminAssigneeId teamAssigneeId } } } } } }`,
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.conversations.edges.map((edge) => edge.node.providerId)).toEqual(wired.map((c) => c.id));
+    expect(response.data!.conversations.edges.map((edge) => [edge.node.details.adminAssigneeId, edge.node.details.teamAssigneeId])).toEqual(WIDE.map(([, , expected]) => expected));
   });
 });
