@@ -111,6 +111,11 @@ export interface VendorCapabilities {
   readonly pagination: { readonly style: 'offset' | 'page' | 'cursor'; readonly maxPageSize: number };
   /** Its conversations can be paged backward (`last`/`before`); false: refused with UNSUPPORTED_PAGINATION before any call. */
   readonly backward: boolean;
+  /**
+   * Backward pages and counts go through a scan index the graph builds by walking the vendor's list (it has no
+   * reverse order and no total): the first such page pays the walk, later ones within SCAN_INDEX_TTL_MS reuse it.
+   */
+  readonly scanIndex?: boolean;
   /** It can count a filtered list; false: `totalCount` is null for it, without a call. */
   readonly totalCount: boolean;
   /** It has messages; false: `messagesAvailable` is false and `messages` empty, without a call. */

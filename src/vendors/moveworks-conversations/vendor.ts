@@ -34,6 +34,7 @@ export const moveworksConversationsVendor = defineVendor<'MOVEWORKS_CONVERSATION
   capabilities: {
     pagination: { style: 'cursor', maxPageSize: MOVEWORKS_CONVERSATIONS_MAX_LIMIT },
     backward: true,
+    scanIndex: true,
     totalCount: true,
     messages: true,
     // The vendor's data has no people.
