@@ -28,6 +28,18 @@ const RANGED: RangedVendor[] = [
     forwardCut: (search, bound) => (search.get('filter') ?? '').includes(`conversation.startTime=lt="${iso(bound + 1)}"`) && search.get('offset') === '0',
     backwardCut: (search, bound) => search.get('startTime') === iso(bound - 1) && search.get('order') === 'asc' && search.get('offset') === '0',
   },
+  // `$filter` AND-ed with `created_time le` one millisecond past the bound (`ge` one before it, oldest first), from `$skip` 0.
+  {
+    provider: 'MOVEWORKS_DATA',
+    forwardCut: (search, bound) =>
+      (search.get('$filter') ?? '').includes(`created_time le ${iso(bound + 1)}`) &&
+      search.get('$orderby') === 'created_time desc,id desc' &&
+      search.get('$skip') === '0',
+    backwardCut: (search, bound) =>
+      (search.get('$filter') ?? '').includes(`created_time ge ${iso(bound - 1)}`) &&
+      search.get('$orderby') === 'created_time asc,id asc' &&
+      search.get('$skip') === '0',
+  },
 ];
 
 interface Node {

@@ -4,12 +4,13 @@ import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { conversationKey } from '../../streams/merge.js';
 import { detailsOf, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { createListStream, createOffsetStream } from '../../streams/offsets.js';
-import type { OrderedStream, VendorAdapter, VendorSession } from '../port.js';
+import { createListStream, createOffsetStream, type OffsetWindow } from '../../streams/offsets.js';
+import { overAskedCut, type CutFetch } from '../../streams/ranged.js';
+import type { OrderedStream, SortKey, VendorAdapter, VendorSession } from '../port.js';
 import { MoveworksDataClient, type MoveworksDataConfig, type Rows, type Table, type WireInteraction } from './client.js';
-import { conversationScope } from './filter.js';
+import { MOVEWORKS_DATA_RANGE_PRECISION_MS, conversationScope, cutScope } from './filter.js';
 import { memberIds, toConversation, toMessage, toPerson, type MoveworksDataDetails } from './mapper.js';
-import { renderFilter } from './odata.js';
+import { renderFilter, type Expression } from './odata.js';
 import {
   CONVERSATION_FIELDS,
   chunkByQueryLength,
@@ -18,6 +19,7 @@ import {
   conversationsByIdQuery,
   interactionsByConversationQuery,
   usersByIdQuery,
+  type ConversationField,
   type Query,
 } from './query.js';
 
@@ -153,23 +155,33 @@ export function createMoveworksDataAdapter(
       if (scope.matchesNothing) return createListStream<Conversation>([]);
       const expression = scope.filter;
       if (expression) renderFilter(expression, CONVERSATION_FIELDS); // fail fast, before any request
+      /** A window of the conversations matching `where`, in `order`, with the total of that set. */
+      const fetchWindow = async (where: Expression<ConversationField> | null, window: OffsetWindow, order: 'desc' | 'asc' = 'desc') => {
+        const { rows, count } = await client.collect('conversations', conversationWindowQuery(where, window, order), window.limit);
+        if (count === null) {
+          throw new UpstreamError('MOVEWORKS_DATA did not report @odata.count', {
+            provider: 'MOVEWORKS_DATA',
+            code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+          });
+        }
+        const items = rows.slice(0, window.limit).map(toConversation);
+        for (const conversation of items) conversationsById.prime(conversation.providerId, conversation);
+        return { items, total: count };
+      };
+      /** The list cut at a walk's bound (ranged.ts): `created_time le/ge` one millisecond past it, AND the filter. */
+      const cutList = (direction: 'forward' | 'backward') => (bound: SortKey): CutFetch<Conversation> => {
+        const where = cutScope(expression, direction, overAskedCut(bound, direction, MOVEWORKS_DATA_RANGE_PRECISION_MS).ms);
+        return (window) => fetchWindow(where, window, direction === 'forward' ? 'desc' : 'asc');
+      };
       return createOffsetStream<Conversation>({
         reportsTotal: true,
-        fetch: async (window) => {
-          const { rows, count } = await client.collect('conversations', conversationWindowQuery(expression, window), window.limit);
-          if (count === null) {
-            throw new UpstreamError('MOVEWORKS_DATA did not report @odata.count', {
-              provider: 'MOVEWORKS_DATA',
-              code: ErrorCode.UPSTREAM_BAD_RESPONSE,
-            });
-          }
-          const items = rows.slice(0, window.limit).map(toConversation);
-          for (const conversation of items) conversationsById.prime(conversation.providerId, conversation);
-          return { items, total: count };
-        },
+        fetch: (window) => fetchWindow(expression, window),
         count: async () => (await client.list('conversations', conversationCountQuery(expression))).count,
         checkOrder: checkNewestFirst,
         keyOf: conversationKey,
+        // `$orderby` takes either direction, so both ways the list is cut at the bound (a backward cut reads
+        // `created_time asc,id asc`; createOffsetStream checks it reversed).
+        range: { forward: cutList('forward'), backward: cutList('backward') },
       });
     };
 

@@ -57,3 +57,23 @@ export function conversationScope(filter: ConversationFilter): ConversationScope
   }
   return { matchesNothing: false, filter: parts.length === 0 ? null : and(...parts) };
 }
+
+/**
+ * Moveworks Data's `created_time` compared in `$filter` as an ISO instant; its docs say neither how finely
+ * the vendor stores it nor more than "date-time", and the graph reads it to the millisecond: range keysets
+ * over-ask by one millisecond (ranged.ts) and drop what they have shown.
+ */
+export const MOVEWORKS_DATA_RANGE_PRECISION_MS = 1;
+
+/**
+ * The user's filter cut at a walk's bound (`overAskedCut`'s instant), AND-ed with it: forward,
+ * `created_time le` the instant (read newest first); backward, `created_time ge` it (read oldest first).
+ */
+export function cutScope(
+  filter: Expression<ConversationField> | null,
+  direction: 'forward' | 'backward',
+  ms: number,
+): Expression<ConversationField> {
+  const cut = compare<ConversationField>('created_time', direction === 'forward' ? 'le' : 'ge', datetime(new Date(ms)));
+  return filter ? and(filter, cut) : cut;
+}

@@ -44,12 +44,22 @@ function withFilter<F extends string>(query: Query, filter: Expression<F> | null
   return filter ? { $filter: renderFilter(filter, allowed), ...query } : query;
 }
 
-/** One window of conversations, newest first, with the total of the filtered set. */
-export function conversationWindowQuery(filter: Expression<ConversationField> | null, window: OffsetWindow): Query {
+/** Oldest first, ids breaking ties: the conversations' order reversed (a backward cut, ranged.ts). */
+export const CONVERSATION_ORDER_ASCENDING: readonly OrderKey<ConversationField>[] = CONVERSATION_ORDER.map(({ field }) => ({
+  field,
+  direction: 'asc',
+}));
+
+/** One window of conversations, newest first (or oldest first), with the total of the filtered set. */
+export function conversationWindowQuery(
+  filter: Expression<ConversationField> | null,
+  window: OffsetWindow,
+  order: 'desc' | 'asc' = 'desc',
+): Query {
   return withFilter(
     {
       $select: renderSelect(CONVERSATION_SELECT, CONVERSATION_FIELDS),
-      $orderby: renderOrderBy(CONVERSATION_ORDER, CONVERSATION_FIELDS),
+      $orderby: renderOrderBy(order === 'desc' ? CONVERSATION_ORDER : CONVERSATION_ORDER_ASCENDING, CONVERSATION_FIELDS),
       $top: String(window.limit),
       $skip: String(window.offset),
       $count: 'true',
