@@ -76,6 +76,29 @@ describe('a stream with a range keyset', () => {
     expect(log.length).toBeGreaterThan(1);
   });
 
+  it('forward: a long run at or above the bound in the cut (a busy day at day precision) is read in doubling blocks up to 100', async () => {
+    // 60 items newer than the bound still inside the cut (shown already, or over-asked), then the bound's successor.
+    const list: Item[] = Array.from({ length: 60 }, (_, i) => ({ ms: 100 - i, id: 'a', keep: true })).concat([{ ms: 30, id: 'z', keep: true }]);
+    const log: string[] = [];
+    const stream = createOffsetStream<Item>({
+      reportsTotal: true,
+      fetch: async () => {
+        throw new Error('not by offset');
+      },
+      keyOf,
+      range: {
+        // A cut that cannot exclude the run (the vendor's granule holds it all).
+        forward: () => async ({ offset, limit }) => {
+          log.push(`${offset}+${limit}`);
+          return { items: list.slice(offset, offset + limit), total: list.length };
+        },
+      },
+    });
+    const chunk = await stream.forward(60, 1, { bound: { ms: 41, id: 'a' } });
+    expect(chunk.items.map((entry) => `${entry.item.ms}/${entry.item.id}`)).toEqual(['30/z']);
+    expect(log).toEqual(['0+2', '2+4', '6+8', '14+16', '30+32']);
+  });
+
   it('forward: a run refined away ends the chunk; the next call with the same bound goes on where it stopped', async () => {
     const list: Item[] = [
       { ms: 20, id: 'a', keep: true },

@@ -34,6 +34,9 @@ export function overAskedCut(bound: SortKey, direction: 'forward' | 'backward', 
   return direction === 'forward' ? { direction, ms: granule + precisionMs } : { direction, ms: granule - precisionMs };
 }
 
+/** The largest block a cut is read through in (the page size every offset vendor here accepts). */
+export const CUT_MAX_BLOCK = 100;
+
 /** A list cut at the bound, as the vendor serves it: [offset, offset + limit) from the bound on, in walk order. */
 export type CutFetch<T> = (window: OffsetWindow) => Promise<CutPage<T>>;
 
@@ -72,7 +75,8 @@ export interface CutRead<T> {
  * neighbours) are dropped; the first `wanted` kept items past it are returned. Positions stay offsets of
  * the uncut list, counted from `hint` as if it stood still (hints for cursors without keys and for a
  * failed vendor catching up; a keyed page never trusts them). Ties crowding the bound's instant beyond a
- * page are read through (further offsets of the same cut).
+ * page are read through (further offsets of the same cut, in blocks doubling up to CUT_MAX_BLOCK: ⌈log2⌉
+ * more requests for a run of them, not one per page's worth).
  */
 export async function readCut<T>(options: CutReadOptions<T>): Promise<CutRead<T>> {
   const { fetch, direction, bound, keyOf, keep, wanted } = options;
@@ -81,9 +85,9 @@ export async function readCut<T>(options: CutReadOptions<T>): Promise<CutRead<T>
   let position = options.hint;
   let skip = options.resumeAt ?? 0;
   const items: StreamItem<T>[] = [];
+  // The bound itself (when still listed) heads the cut: one more item than wanted, and one to see beyond.
+  let limit = wanted + 1 + (options.reportsTotal ? 0 : 1);
   for (;;) {
-    // The bound itself (when still listed) heads the cut: one more item than wanted, and one to see beyond.
-    const limit = wanted + 1 + (options.reportsTotal ? 0 : 1);
     const page = await fetch({ offset: skip, limit });
     options.checkOrder?.(page.items);
     let scanned = 0;
@@ -100,8 +104,12 @@ export async function readCut<T>(options: CutReadOptions<T>): Promise<CutRead<T>
     }
     skip += scanned;
     const more = page.total !== null ? skip < page.total : page.items.length > scanned || page.items.length >= limit;
-    // Only ties and over-asked neighbours in a full answer: the cut goes on past them.
-    if (!passedBound && more && items.length === 0) continue;
+    // Only ties and over-asked neighbours in a full answer: the cut goes on past them, in blocks doubling up
+    // to CUT_MAX_BLOCK (a coarse granule, a whole day, can hold many the walk has shown).
+    if (!passedBound && more && items.length === 0) {
+      limit = Math.max(limit, Math.min(limit * 2, CUT_MAX_BLOCK));
+      continue;
+    }
     return { chunk: { items, next: position, hasMore: more }, reached: skip };
   }
 }

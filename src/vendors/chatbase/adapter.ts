@@ -7,7 +7,8 @@ import { createdAtInRange, detailsOf, type Conversation, type ConversationFilter
 import { ErrorCode, UpstreamError, isUpstreamError } from '../../errors.js';
 import { countKeptRun, createCountCache, memoizeWindows, probeEnd, storeKey, storeOf, type FetchWindow } from '../../streams/counting.js';
 import { createListStream, createOffsetStream, type OffsetWindow } from '../../streams/offsets.js';
-import type { ConversationKey, OrderedStream, VendorAdapter, VendorSession } from '../port.js';
+import { overAskedCut } from '../../streams/ranged.js';
+import type { ConversationKey, OrderedStream, SortKey, VendorAdapter, VendorSession } from '../port.js';
 import { ChatbaseClient, type ChatbaseConfig } from './client.js';
 import { translateFilter, utcDay, type ChatbaseQuery } from './filter.js';
 import { mapConversation, type ChatbaseDetails } from './mapper.js';
@@ -96,7 +97,31 @@ function chatbotStream(
     ...(keep ? { keep } : {}),
     checkOrder: assertNewestFirst,
     keyOf: conversationKey,
+    // `endDate` is the keyset forward, by whole UTC days (CHATBASE_RANGE_PRECISION_MS); the list has no
+    // ascending order, so a backward page verifies its offset instead.
+    range: {
+      forward: (bound) => {
+        const ranged = cutQuery(query, bound);
+        return ranged ? async (window) => ({ items: await fetchWindow(client, chatbotId, ranged, window), total: null }) : null;
+      },
+    },
   });
+}
+
+/**
+ * Chatbase's `startDate`/`endDate` name whole UTC days, read inclusively (its docs: "the range within which
+ * conversations are to be fetched"; `translateFilter` reads them so). A forward keyset asks up to the end of
+ * the bound's own day — the granule holding it, whole — and drops by key what the day holds at or above the
+ * bound (ranged.ts): the check within the day.
+ */
+export const CHATBASE_RANGE_PRECISION_MS = 86_400_000;
+
+/** The query cut at a walk's bound: `endDate` the bound's UTC day (or the filter's, the earlier); null outside four-digit years. */
+export function cutQuery(query: ChatbaseQuery, bound: SortKey): ChatbaseQuery | null {
+  // overAskedCut's instant is the start of the next day; the inclusive `endDate` names the day before it.
+  const endDate = utcDay(overAskedCut(bound, 'forward', CHATBASE_RANGE_PRECISION_MS).ms - 1);
+  if (endDate === null) return null;
+  return { ...query, endDate: query.endDate !== undefined && query.endDate < endDate ? query.endDate : endDate };
 }
 
 /** All of one chatbot's conversations on one UTC day, stopping once every wanted id is found. */
