@@ -228,6 +228,7 @@ class Subscription implements LiveSubscription {
   private readonly sentIds = new Set<string>();
   private lastTakenAt = Date.now();
   private watchdog: NodeJS.Timeout | null = null;
+  private flushScheduled = false;
   resumeTruncated = false;
   onTake: (() => void) | null = null;
 
@@ -288,18 +289,53 @@ class Subscription implements LiveSubscription {
       this.sentIds.add(id);
       if (this.sentIds.size > 10_000) this.sentIds.delete(this.sentIds.values().next().value as string);
     }
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      this.lastTakenAt = Date.now();
-      this.metrics.events.labels(event.kind === 'added' ? event.conversation.provider : event.provider, event.kind).inc();
-      this.onTake?.();
-      resolve({ done: false, value: event });
+    this.enqueue(event);
+    // A client that stopped reading is not kept at the cost of memory (one waiting to be handed out is not pending).
+    if (this.queue.length - (this.waiting ? 1 : 0) > this.live.maxPendingEvents) {
+      this.close('pending');
       return;
     }
-    this.queue.push(event);
-    // A client that stopped reading is not kept at the cost of memory.
-    if (this.queue.length > this.live.maxPendingEvents) this.close('pending');
+    // Handed out after the current turn of the event loop, so events that arrive together (other vendors' polls
+    // answered in the same turn) are first put in order.
+    if (this.waiting && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /**
+   * Events waiting for the client are kept oldest first across vendors: a conversation goes before the waiting
+   * ones that are newer (never past a vendor's error event, which keeps its place). Each vendor's own events
+   * arrive oldest first, so their order is kept.
+   */
+  private enqueue(event: LiveEvent): void {
+    let at = this.queue.length;
+    if (event.kind === 'added') {
+      while (at > 0) {
+        const before = this.queue[at - 1] as LiveEvent;
+        if (before.kind !== 'added' || newestFirst(before.conversation, event.conversation) >= 0) break;
+        at -= 1;
+      }
+    }
+    this.queue.splice(at, 0, event);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.done || !this.waiting) return;
+    const event = this.queue.shift();
+    if (!event) return;
+    const resolve = this.waiting;
+    this.waiting = null;
+    resolve({ done: false, value: this.take(event) });
+  }
+
+  /** The event handed to the client now: counted, and the fresh deadline and budget of its resolution started. */
+  private take(event: LiveEvent): LiveEvent {
+    this.lastTakenAt = Date.now();
+    this.metrics.events.labels(event.kind === 'added' ? event.conversation.provider : event.provider, event.kind).inc();
+    this.onTake?.();
+    return event;
   }
 
   /** Closes a subscription whose client has not taken its waiting events within the heartbeat timeout. */
@@ -316,11 +352,7 @@ class Subscription implements LiveSubscription {
   next(): Promise<IteratorResult<LiveEvent>> {
     this.lastTakenAt = Date.now();
     const event = this.queue.shift();
-    if (event) {
-      this.metrics.events.labels(event.kind === 'added' ? event.conversation.provider : event.provider, event.kind).inc();
-      this.onTake?.();
-      return Promise.resolve({ done: false, value: event });
-    }
+    if (event) return Promise.resolve({ done: false, value: this.take(event) });
     if (this.done) return Promise.resolve({ done: true, value: undefined });
     return new Promise((resolve) => {
       this.waiting = resolve;
