@@ -609,7 +609,14 @@ interface ThroughputResult {
   /** Replay only: measured calls that found no recorded answer (and went to the emulators). */
   upstreamMisses: number;
   /** V8 heap bytes allocated per request over BENCH_ALLOCATION_REQUESTS requests (null when not measured). */
-  allocation: { requests: number; graphKbPerRequest: number; passThroughKbPerRequest: number; graphCollectionMsPerRequest: number } | null;
+  allocation: {
+    requests: number;
+    graphKbPerRequest: number;
+    passThroughKbPerRequest: number;
+    graphCollectionMsPerRequest: number;
+    /** With BENCH_COMPARE_DIR / BENCH_COMPARE_ENV: the compared graph's, counted the same way. */
+    comparedKbPerRequest?: number;
+  } | null;
   /** 1-minute load average when the scenario's rounds ended: req/s on a busy machine reads low. */
   loadAverage: number;
   /** With BENCH_COMPARE_DIR / BENCH_COMPARE_ENV: the other graph, and this graph's ratios to it. */
@@ -694,11 +701,13 @@ async function allocationPerRequest(planned: Planned): Promise<NonNullable<Throu
   };
   const graphAllocation = await count(graph, planned.graph);
   const passAllocation = await count(passThrough, planned.passThrough);
+  const comparedAllocation = compared && planned.comparedGraph ? await count(compared, planned.comparedGraph) : null;
   return {
     requests: settings.allocationRequests,
     graphKbPerRequest: Math.round(graphAllocation.perRequest / 1024),
     passThroughKbPerRequest: Math.round(passAllocation.perRequest / 1024),
     graphCollectionMsPerRequest: Number(graphAllocation.collectionMsPerRequest.toFixed(2)),
+    ...(comparedAllocation ? { comparedKbPerRequest: Math.round(comparedAllocation.perRequest / 1024) } : {}),
   };
 }
 
@@ -967,7 +976,8 @@ try {
         if (result.compared && result.ratioToCompared) {
           console.log(
             `${scenario.id}: compared graph ${result.compared.requestsPerSecond} req/s, ${result.compared.cpuMsPerRequest} CPU ms/req; ` +
-              `this graph / compared: ${result.ratioToCompared.requestsPerSecond}× req/s, ${result.ratioToCompared.cpuPerRequest}× CPU per request`,
+              `this graph / compared: ${result.ratioToCompared.requestsPerSecond}× req/s, ${result.ratioToCompared.cpuPerRequest}× CPU per request` +
+              (result.allocation?.comparedKbPerRequest !== undefined ? `; allocated ${result.allocation.graphKbPerRequest} / ${result.allocation.comparedKbPerRequest} KB/req` : ''),
           );
         }
         if (scenario.id === 'merged-20' && kind === 'emulators') {
