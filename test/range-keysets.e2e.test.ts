@@ -18,6 +18,8 @@ interface RangedVendor {
   backwardCut?(search: URLSearchParams, boundMs: number): boolean;
   /** Requests a resumed page costs when every list it reads is cut at the bound (default 1; Chatbase: one per chatbot). */
   requests?: number;
+  /** The same for a backward page whose list grew at the head (default: `requests`). */
+  backwardRequests?: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -25,7 +27,15 @@ const day = (ms: number): string => iso(ms).slice(0, 10);
 
 const RANGED: RangedVendor[] = [
   // `to` one millisecond past the bound (inclusive or not, the bound's instant is in the answer), from skip 0.
-  { provider: 'FLASHBACK', forwardCut: (search, bound) => search.get('to') === iso(bound + 1) && search.get('skip') === '0' },
+  // Backward, `from` one millisecond before it: newest first, so the bound is the cut's tail, placed by the
+  // answer's total — a list grown at the head by more than the window's slack moves it out of the answer, and
+  // the window is asked again where the total says (two requests; one on a still list).
+  {
+    provider: 'FLASHBACK',
+    forwardCut: (search, bound) => search.get('to') === iso(bound + 1) && search.get('skip') === '0',
+    backwardCut: (search, bound) => search.get('from') === iso(bound - 1) && search.get('to') === null,
+    backwardRequests: 2,
+  },
   {
     provider: 'SYMBL',
     forwardCut: (search, bound) => (search.get('filter') ?? '').includes(`conversation.startTime=lt="${iso(bound + 1)}"`) && search.get('offset') === '0',
@@ -106,7 +116,7 @@ async function page(variables: Record<string, unknown>): Promise<Page['conversat
 describe.each(RANGED)('$provider: the range filter is the keyset', (vendor) => {
   const providers = [vendor.provider];
 
-  it('forward: a list shifted under the cursor (deletions before it, arrivals at the head) costs one request, cut at the bound', async () => {
+  it('forward: a list shifted under the cursor (deletions before it, arrivals at the head) costs one request per list, cut at the bound', async () => {
     const emulator = await start(vendor.provider);
     const first = await page({ providers, first: 8 });
     const shown = first.edges.map((edge) => edge.node);
@@ -167,13 +177,30 @@ describe.each(RANGED)('$provider: the range filter is the keyset', (vendor) => {
     }
   });
 
-  it.runIf(vendor.backwardCut)('backward: a list grown at the head under the cursor costs one request, cut at the bound', async () => {
+  it('backward: a list grown at the head under the cursor lists exactly what precedes the bound; cut at it where the vendor can', async () => {
     const emulator = await start(vendor.provider);
     const last = await page({ providers, last: 8 });
     const shown = last.edges.map((edge) => edge.node);
     const bound = shown[0] as Node;
-    for (let i = 0; i < 5; i += 1) emulator.addConversation();
+    // Twelve new at the head: more than Flashback's tail cut widens its window by (TAIL_CUT_SLACK).
+    for (let i = 0; i < 12; i += 1) emulator.addConversation();
     for (const node of shown.slice(2)) emulator.deleteConversation(node.providerId);
+    const before = emulator.requestLog.length;
+    const previous = await page({ providers, last: 8, before: last.pageInfo.startCursor });
+    const requests = emulator.requestLog.slice(before);
+    if (vendor.backwardCut) {
+      expect(requests).toHaveLength(vendor.backwardRequests ?? vendor.requests ?? 1);
+      for (const request of requests) expect(vendor.backwardCut(new URLSearchParams(request.search), Date.parse(bound.createdAt)), request.search).toBe(true);
+    }
+    const list = truth(emulator);
+    const at = list.findIndex((node) => node.providerId === bound.providerId);
+    expect(previous.edges.map((edge) => edge.node)).toEqual(list.slice(Math.max(0, at - 8), at));
+  });
+
+  it.runIf(vendor.backwardCut)('backward on a still list: one request per list, cut at the bound', async () => {
+    const emulator = await start(vendor.provider);
+    const last = await page({ providers, last: 8 });
+    const bound = last.edges[0]!.node;
     const before = emulator.requestLog.length;
     const previous = await page({ providers, last: 8, before: last.pageInfo.startCursor });
     const requests = emulator.requestLog.slice(before);
@@ -184,7 +211,7 @@ describe.each(RANGED)('$provider: the range filter is the keyset', (vendor) => {
     expect(previous.edges.map((edge) => edge.node)).toEqual(list.slice(Math.max(0, at - 8), at));
   });
 
-  it.runIf(vendor.backwardCut)('backward ties at the bound instant: each once, in order', async () => {
+  it('backward ties at the bound instant: each once, in order', async () => {
     const emulator = await start(vendor.provider);
     const middle = Date.parse((truth(emulator)[25] as Node).createdAt) + 1;
     for (let i = 0; i < 9; i += 1) emulator.addConversation({ createdAt: new Date(middle) });

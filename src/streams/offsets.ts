@@ -54,8 +54,9 @@ export interface OffsetSource<T> {
    * offset; null (or absent) where the vendor cannot cut this list (then offsets are verified, as above).
    */
   range?: {
-    forward?(bound: SortKey): CutFetch<T> | null;
-    backward?(bound: SortKey): CutFetch<T> | null;
+    /** `hint`: the offset of the uncut list the page starts from (a guess the source may use, never trust). */
+    forward?(bound: SortKey, hint: number): CutFetch<T> | null;
+    backward?(bound: SortKey, hint: number): CutFetch<T> | null;
   };
 }
 
@@ -98,7 +99,7 @@ export function createOffsetStream<T>(source: OffsetSource<T>): OrderedStream<T>
   const cuts = createCutMemo();
   /** A page with a bound, read from the vendor's list cut at it; null when the source cannot cut. */
   const readCutAt = async (direction: 'forward' | 'backward', hint: number, wanted: number, bound: SortKey): Promise<StreamChunk<T> | null> => {
-    const fetch = keyOf ? source.range?.[direction]?.(bound) : null;
+    const fetch = keyOf ? source.range?.[direction]?.(bound, hint) : null;
     if (!fetch || !keyOf) return null;
     const { chunk, reached } = await readCut({
       fetch,

@@ -131,6 +131,32 @@ describe('a stream with a range keyset', () => {
     expect(log).toEqual(['from 10 0+3']);
   });
 
+  it('backward: an answer that says where it sits in the uncut list (`at`) places the positions, not the hint', async () => {
+    // Newest first: 14/a 13/a 12/a 11/a (the bound) 9/a; the cursor's hint (30) drifted: the list shrank since.
+    const sorted: Item[] = [14, 13, 12, 11, 9].map((ms) => ({ ms, id: 'a', keep: true }));
+    const stream = createOffsetStream<Item>({
+      reportsTotal: true,
+      fetch: async () => {
+        throw new Error('not by offset');
+      },
+      keyOf,
+      range: {
+        backward: (bound) => async ({ offset, limit }) => {
+          const cut = [...sorted].reverse().filter((item) => item.ms >= bound.ms - 1);
+          // The cut oldest first: its item at `offset` is the uncut list's offset cut.length - 1 - offset.
+          return { items: cut.slice(offset, offset + limit), total: cut.length, at: cut.length - offset };
+        },
+      },
+    });
+    const chunk = await stream.backward!(30, 2, { bound: { ms: 11, id: 'a' } });
+    // Nearest the bound first; 12/a is at offset 2 of the uncut list (the hint would say 29).
+    expect(chunk.items.map((entry) => [entry.item.ms, entry.before, entry.after])).toEqual([
+      [12, 2, 3],
+      [13, 1, 2],
+    ]);
+    expect(chunk.next).toBe(1);
+  });
+
   it('without a bound it reads by offsets as before', async () => {
     const log: string[] = [];
     const chunk = await rangedStream([{ ms: 3, id: 'a', keep: true }, { ms: 2, id: 'a', keep: true }], log).forward(null, 1);

@@ -44,6 +44,11 @@ export type CutFetch<T> = (window: OffsetWindow) => Promise<CutPage<T>>;
 export interface CutPage<T> {
   items: T[];
   total: number | null;
+  /**
+   * Where the answer's first item sits in the uncut list, when the source knows (a position: the boundary
+   * before it in walk order). Then positions are counted from it, not on from the hint.
+   */
+  at?: number;
 }
 
 export interface CutReadOptions<T> {
@@ -94,12 +99,16 @@ export async function readCut<T>(options: CutReadOptions<T>): Promise<CutRead<T>
     let passedBound = false;
     for (const item of page.items) {
       if (items.length === wanted) break;
+      const isPast = past(keyOf(item), bound);
+      if (page.at !== undefined) position = forward ? page.at + scanned : Math.max(0, page.at - scanned);
       scanned += 1;
-      if (!past(keyOf(item), bound)) continue;
-      passedBound = true;
+      // Without the answer's own position, items not past the bound are where the hint already counted.
+      if (!isPast && page.at === undefined) continue;
       const before = forward ? position : Math.max(0, position - 1);
       const after = forward ? position + 1 : position;
       position = forward ? position + 1 : Math.max(0, position - 1);
+      if (!isPast) continue;
+      passedBound = true;
       if (keep(item)) items.push({ item, before, after });
     }
     skip += scanned;

@@ -4,8 +4,8 @@ import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { conversationKey } from '../../streams/merge.js';
 import { createdAtInRange, type Conversation, type ConversationFilter } from '../../domain.js';
 import { createOffsetStream, splitWindow, type OffsetWindow } from '../../streams/offsets.js';
-import { overAskedCut } from '../../streams/ranged.js';
-import type { ConversationKey, VendorAdapter, VendorSession } from '../port.js';
+import { overAskedCut, type CutFetch } from '../../streams/ranged.js';
+import { ID_ABOVE_ALL, ID_BELOW_ALL, type ConversationKey, type VendorAdapter, type VendorSession } from '../port.js';
 import { FLASHBACK_MAX_TAKE, FlashbackClient, type FlashbackConfig, type FlashbackConversationWire } from './client.js';
 import { toFlashbackQuery, type FlashbackFilterQuery } from './filter.js';
 import { toConversation } from './mapper.js';
@@ -32,6 +32,43 @@ async function fetchWindow(
  * ends are inclusive: the keyset over-asks by one millisecond (ranged.ts) and drops what it has shown.
  */
 export const FLASHBACK_RANGE_PRECISION_MS = 1;
+
+/** Answers of one window before a tail cut trusts the total it was placed by (the list moving meanwhile). */
+export const TAIL_CUT_ATTEMPTS = 4;
+/** Items a tail cut's window is widened by on each side, so a total off by up to that many needs no second answer. */
+export const TAIL_CUT_SLACK = 8;
+
+/**
+ * A backward cut without an ascending order. The list cut by `from` (one granule behind the bound) is newest
+ * first, so the bound and the items just before it in a walk backward are its *tail*: offset `a` of the cut
+ * read oldest first is the newest-first offset `total − 1 − a`, and every answer reports `total`. A window is
+ * placed by the total it expects (at first `guess`: the cursor's offset, plus one for the bound itself —
+ * right on a still list), widened by TAIL_CUT_SLACK each side; the answer's own total then says which of its
+ * items are the window. Only when the list moved by more than the slack (arrivals at the head, deletions) is
+ * it asked again, placed by the total it reported: one request on a still or lightly moving list, two when it
+ * moved further. Growth at the head never moves offsets counted from the tail, so the total learnt serves
+ * the page's further windows.
+ */
+function tailCut(client: FlashbackClient, ranged: FlashbackFilterQuery, guess: number): CutFetch<Conversation> {
+  let total = Math.max(0, guess);
+  return async ({ offset, limit }) => {
+    for (let attempt = 1; ; attempt += 1) {
+      const start = Math.max(0, total - offset - limit - TAIL_CUT_SLACK);
+      const end = Math.max(0, total - offset + TAIL_CUT_SLACK);
+      const answer = await fetchWindow(client, ranged, { offset: start, limit: end - start });
+      total = answer.total;
+      // The window by the answer's own total, newest-first offsets [from, to).
+      const to = Math.max(0, total - offset);
+      const from = Math.max(0, to - limit);
+      if (to === 0 || (from >= start && to <= end) || attempt === TAIL_CUT_ATTEMPTS) {
+        const last = Math.min(Math.max(to, start), start + answer.items.length);
+        const items = answer.items.slice(Math.max(0, from - start), last - start);
+        // The cut's newer part is the uncut list's head: the first item oldest first is at offset last − 1.
+        return { items: items.map(toConversation).reverse(), total, at: last };
+      }
+    }
+  };
+}
 
 export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettings, runtime?: UpstreamRuntime): VendorAdapter {
   const client = new FlashbackClient(config, http, runtime);
@@ -78,9 +115,18 @@ export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettin
           },
           keep: (conversation) => createdAtInRange(conversation.createdAt, filter.createdAt),
           keyOf: conversationKey,
-          // `to` is the keyset forward (FLASHBACK_RANGE_PRECISION_MS); the list has no ascending order, so a
-          // backward page verifies its offset instead.
+          // `to` is the keyset forward (FLASHBACK_RANGE_PRECISION_MS); backward, `from` cuts the list just
+          // behind the bound and its total places the bound (the list has no ascending order: see tailCut).
           range: {
+            backward: (bound, hint) => {
+              const cut = overAskedCut(bound, 'backward', FLASHBACK_RANGE_PRECISION_MS).ms;
+              const from = query.from === undefined ? cut : Math.max(Date.parse(query.from), cut);
+              // The cut ends at the bound: with it when the bound is one of ours (the item at the cursor's
+              // offset), before the item at that offset when the bound is another vendor's (an id above or below
+              // every id), which is then older than the bound.
+              const ours = bound.id !== ID_ABOVE_ALL && bound.id !== ID_BELOW_ALL;
+              return tailCut(client, { ...query, from: new Date(from).toISOString() }, ours ? hint + 1 : hint);
+            },
             forward: (bound) => {
               const cut = overAskedCut(bound, 'forward', FLASHBACK_RANGE_PRECISION_MS).ms;
               const to = query.to === undefined ? cut : Math.min(Date.parse(query.to), cut);
