@@ -229,3 +229,20 @@ describe.each(RANGED)('$provider: the range filter is the keyset', (vendor) => {
     }
   });
 });
+
+describe('FLASHBACK: the backward tail cut', () => {
+  it('is widened only where that costs no more calls: a backward page of 99 from a cursor is one request of 100', async () => {
+    graph = await startTestGraph({ only: ['FLASHBACK'], emulators: { only: ['FLASHBACK'], size: 250 } });
+    const emulator = graph.emulators.emulators.FLASHBACK as Emulator;
+    const providers = ['FLASHBACK'];
+    const last = await page({ providers, last: 99 });
+    const bound = last.edges[0]!.node;
+    const before = emulator.requestLog.length;
+    const previous = await page({ providers, last: 99, before: last.pageInfo.startCursor });
+    const requests = emulator.requestLog.slice(before);
+    expect(requests.map((request) => new URLSearchParams(request.search).get('take'))).toEqual(['100']);
+    const list = truth(emulator);
+    const at = list.findIndex((node) => node.providerId === bound.providerId);
+    expect(previous.edges.map((edge) => edge.node)).toEqual(list.slice(Math.max(0, at - 99), at));
+  });
+});

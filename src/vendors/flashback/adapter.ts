@@ -35,7 +35,10 @@ export const FLASHBACK_RANGE_PRECISION_MS = 1;
 
 /** Answers of one window before a tail cut trusts the total it was placed by (the list moving meanwhile). */
 export const TAIL_CUT_ATTEMPTS = 4;
-/** Items a tail cut's window is widened by on each side, so a total off by up to that many needs no second answer. */
+/**
+ * Items a tail cut's window is widened by on each side, so a total off by up to that many needs no second
+ * answer; less where the window would then need one more call (a window of 99 or 100 is not widened).
+ */
 export const TAIL_CUT_SLACK = 8;
 
 /**
@@ -52,9 +55,12 @@ export const TAIL_CUT_SLACK = 8;
 function tailCut(client: FlashbackClient, ranged: FlashbackFilterQuery, guess: number): CutFetch<Conversation> {
   let total = Math.max(0, guess);
   return async ({ offset, limit }) => {
+    // Never so wide that the window needs another call of at most FLASHBACK_MAX_TAKE.
+    const room = Math.ceil(Math.max(1, limit) / FLASHBACK_MAX_TAKE) * FLASHBACK_MAX_TAKE - limit;
+    const slack = Math.min(TAIL_CUT_SLACK, Math.floor(room / 2));
     for (let attempt = 1; ; attempt += 1) {
-      const start = Math.max(0, total - offset - limit - TAIL_CUT_SLACK);
-      const end = Math.max(0, total - offset + TAIL_CUT_SLACK);
+      const start = Math.max(0, total - offset - limit - slack);
+      const end = Math.max(0, total - offset + slack);
       const answer = await fetchWindow(client, ranged, { offset: start, limit: end - start });
       total = answer.total;
       // The window by the answer's own total, newest-first offsets [from, to).
