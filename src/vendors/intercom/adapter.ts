@@ -61,6 +61,7 @@ export const MAX_PAGES_PER_SECOND = 20;
 /** Window mode: the largest window read whole (one answer). */
 export const WINDOW_LIMIT = INTERCOM_MAX_PER_PAGE;
 const MAX_WINDOW_PROBES = 40;
+const NO_MESSAGES: IntercomMessages = { count: 0, slice: () => [], find: () => null, truncated: false };
 
 /** The messages of one conversation and whether Intercom's 500-part cap cut older ones off. */
 export type MessageStreamWithTruncation = MessageStream & { truncated(): Promise<boolean> };
@@ -187,9 +188,14 @@ export function createIntercomAdapter(
       },
       { maxBatchSize: INTERCOM_CONTACTS_PER_SEARCH },
     );
+    /** Per conversation read, so a message mapped for a page is not mapped again for its count or a look-up. */
+    const mapped = new WeakMap<IntercomFullConversationWire, IntercomMessages>();
     const messagesOf = async (id: string): Promise<IntercomMessages> => {
       const wire = await full.load(id);
-      return wire ? toMessages(wire) : { messages: [], truncated: false };
+      if (!wire) return NO_MESSAGES;
+      let messages = mapped.get(wire);
+      if (!messages) mapped.set(wire, (messages = toMessages(wire)));
+      return messages;
     };
 
     const remember = (items: readonly Conversation[]): void => {
@@ -446,18 +452,17 @@ export function createIntercomAdapter(
         const stream = createOffsetStream<Message>({
           reportsTotal: true,
           fetch: async ({ offset, limit: size }) => {
-            const { messages } = await load();
-            return { items: messages.slice(offset, offset + size), total: messages.length };
+            const messages = await load();
+            return { items: messages.slice(offset, size), total: messages.count };
           },
-          count: async () => (await load()).messages.length,
+          count: async () => (await load()).count,
         });
         return { ...stream, truncated: async () => (await load()).truncated };
       },
       loadMessage: async (key) => {
         const id = key.conversation.providerId;
         if (!INTERCOM_CONVERSATION_ID.pattern.test(id)) return null;
-        const { messages } = await messagesOf(id);
-        return messages.find((message) => message.providerId === key.providerId) ?? null;
+        return (await messagesOf(id)).find(key.providerId);
       },
     };
     return session;

@@ -203,28 +203,64 @@ function message(conversationId: string, id: string, author: IntercomAuthorWire 
 }
 
 export interface IntercomMessages {
-  messages: Message[];
+  /** How many messages the conversation holds (source and message parts). */
+  count: number;
+  /** Messages `offset` to `offset + limit`, oldest first: only these are mapped. */
+  slice(offset: number, limit: number): Message[];
+  /** The message with this id, or null. */
+  find(providerId: string): Message | null;
   /** More parts exist upstream than Intercom returned (it keeps only the 500 newest). */
   truncated: boolean;
 }
 
+/**
+ * A conversation's messages, mapped when read: a page shows a few of up to 500 parts, and mapping each
+ * (text from HTML, its author, its instant) cost a people-50 page ~280 KB of allocation (BENCH_HEAP_PROF).
+ */
 export function toMessages(wire: IntercomFullConversationWire): IntercomMessages {
-  const list: Message[] = [];
+  const entries: Array<() => Message> = [];
+  const ids: string[] = [];
   // A source without text (an attachment-only or empty start) is no message.
-  if (wire.source && plainText(wire.source.body).trim().length > 0) {
-    const sourceId = wire.source.id === null || wire.source.id === undefined ? `${wire.id}:source` : String(wire.source.id);
-    list.push(message(wire.id, sourceId, wire.source.author, plainText(wire.source.body), wire.created_at));
+  const source = wire.source;
+  const sourceText = source ? plainText(source.body) : '';
+  if (source && sourceText.trim().length > 0) {
+    const sourceId = source.id === null || source.id === undefined ? `${wire.id}:source` : String(source.id);
+    ids.push(sourceId);
+    entries.push(() => message(wire.id, sourceId, source.author, sourceText, wire.created_at));
   }
   const parts = wire.conversation_parts?.conversation_parts ?? [];
   // The examples list parts oldest first, but no source says so: order them here (stable for equal seconds).
-  const ordered = parts
-    .map((part, index) => ({ part, index }))
-    .sort((a, b) => a.part.created_at - b.part.created_at || a.index - b.index)
-    .map(({ part }) => part);
+  const inOrder = parts.every((part, index) => index === 0 || parts[index - 1]!.created_at <= part.created_at);
+  const ordered = inOrder
+    ? parts
+    : parts
+        .map((part, index) => ({ part, index }))
+        .sort((a, b) => a.part.created_at - b.part.created_at || a.index - b.index)
+        .map(({ part }) => part);
   for (const part of ordered as IntercomPartWire[]) {
     if (!MESSAGE_PART_TYPES.has(part.part_type) || part.body === null || part.body === undefined) continue;
-    list.push(message(wire.id, part.id, part.author, plainText(part.body), part.created_at));
+    ids.push(part.id);
+    entries.push(() => message(wire.id, part.id, part.author, plainText(part.body), part.created_at));
   }
   const total = Math.max(wire.statistics?.count_conversation_parts ?? 0, wire.conversation_parts?.total_count ?? 0);
-  return { messages: list, truncated: total > parts.length };
+  const made = new Map<number, Message>();
+  const at = (index: number): Message => {
+    let found = made.get(index);
+    if (!found) made.set(index, (found = entries[index]!()));
+    return found;
+  };
+  return {
+    count: entries.length,
+    slice: (offset, limit) => {
+      const end = Math.min(entries.length, offset + limit);
+      const list: Message[] = [];
+      for (let index = Math.max(0, offset); index < end; index += 1) list.push(at(index));
+      return list;
+    },
+    find: (providerId) => {
+      const index = ids.indexOf(providerId);
+      return index === -1 ? null : at(index);
+    },
+    truncated: total > parts.length,
+  };
 }
