@@ -412,20 +412,38 @@ export function createIntercomAdapter(
       };
     };
 
+    /**
+     * A batch's contacts by id, read once per batch: every conversation of a chunk shares its batch (the same
+     * array), and reading the whole batch again for each of them cost a people-50 page ~700 KB (BENCH_HEAP_PROF).
+     */
+    const batches = new WeakMap<readonly string[], Promise<{ byId: Map<string, Person | null>; failure: Error | null }>>();
+    const contactsOf = (batch: readonly string[]) => {
+      let read = batches.get(batch);
+      if (!read) {
+        read = contacts.loadMany(batch).then((people) => {
+          const byId = new Map<string, Person | null>();
+          let failure: Error | null = null;
+          batch.forEach((id, index) => {
+            const person = people[index];
+            if (person instanceof Error) failure ??= person;
+            else byId.set(id, person ?? null);
+          });
+          return { byId, failure };
+        });
+        batches.set(batch, read);
+      }
+      return read;
+    };
+
     const members = async (conversation: Conversation): Promise<Person[]> => {
       const details = detailsOf(conversation);
       // The whole chunk's contacts in one batch: one contact search per page of conversations.
       const batch = chunkContacts.get(conversation.providerId) ?? details.contactIds;
-      const [people, teammates] = await Promise.all([
-        contacts.loadMany(batch.length > 0 ? batch : details.contactIds),
+      const [{ byId, failure }, teammates] = await Promise.all([
+        contactsOf(batch.length > 0 ? batch : details.contactIds),
         details.teammateIds.length > 0 ? adminsById() : Promise.resolve(new Map<string, IntercomAdminWire>()),
       ]);
-      const byId = new Map<string, Person | null>();
-      batch.forEach((id, index) => {
-        const person = people[index];
-        if (person instanceof Error) throw person;
-        byId.set(id, person ?? null);
-      });
+      if (failure) throw failure;
       return [
         ...details.contactIds.map((id) => byId.get(id) ?? personOfContactId(id)),
         ...details.teammateIds.map((id) => personOfAdmin(id, teammates.get(id))),

@@ -1,3 +1,4 @@
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { HttpSettings } from '../../../src/vendors/http-settings.js';
 import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
@@ -375,6 +376,24 @@ describe('Intercom adapter: messages, people, look-ups', () => {
       }
       expect(entry.item.creator?.providerId).toBe(wire.source.author.id);
     });
+  });
+
+  it("members: a page's conversations share one read of the page's contacts, not one each", async () => {
+    const session = adapter({ aiOnly: false }).openSession();
+    const page = await session.conversations(EMPTY_FILTER).forward(null, 40);
+    const first = await Promise.all(page.items.map((entry) => session.members(entry.item)));
+    const batch = new Set(page.items.flatMap((entry) => intercom.records().find((r) => r.conversation.id === entry.item.providerId)!.conversation.contacts.contacts.map((c) => c.id)));
+    expect(batch.size).toBeGreaterThan(30);
+    // Asked again (a second selection of members on the same page): what each conversation costs beyond its own people.
+    const profiler = new GCProfiler();
+    profiler.start();
+    const usedAtStart = getHeapStatistics().used_heap_size;
+    const again = await Promise.all(page.items.map((entry) => session.members(entry.item)));
+    const usedAtStop = getHeapStatistics().used_heap_size;
+    const freed = profiler.stop().statistics.reduce((sum, gc) => sum + gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize, 0);
+    expect(again).toEqual(first);
+    // Reading the whole batch again for each conversation cost ~38 KB a conversation here (33 contacts), ~2.6 KB without.
+    expect((usedAtStop - usedAtStart + freed) / page.items.length).toBeLessThan(10_000);
   });
 
   it('a failing /admins fails the members of conversations with teammates, coded, and is asked again next time', async () => {
