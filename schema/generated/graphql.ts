@@ -339,7 +339,7 @@ export type QueryNodesArgs = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Conversations as the vendors report them (polled every LIVE_POLL_INTERVAL_MS), each once, oldest first within a poll, as an edge of `conversations` with the same providers and filter (prepend it). A vendor failing while polled sends one event with a coded error naming it (data null) and the others keep flowing. `after` (an event cursor, or the `Last-Event-ID` of a reconnecting EventSource) first sends what arrived after that event, at most LIVE_RESUME_LIMIT conversations. */
+  /** Conversations as the vendors report them (polled every LIVE_POLL_INTERVAL_MS), each once, oldest first in createdAt order across vendors (an event waits for the other vendors' next polls, at most LIVE_ORDER_MAX_WAIT_MS), as an edge of `conversations` with the same providers and filter (prepend it). A vendor failing while polled sends one event with a coded error naming it (data null) and the others keep flowing. `after` (an event cursor, or the `Last-Event-ID` of a reconnecting EventSource) first sends what arrived after that event, at most LIVE_RESUME_LIMIT conversations. */
   conversationAdded: ConversationEdge;
 };
 

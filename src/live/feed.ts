@@ -11,7 +11,9 @@ import { decodeHead, decodeMessage, encodeHead, encodeMessage, failureOf, type L
 export type FeedEvent =
   | { kind: 'added'; conversation: Conversation }
   | { kind: 'failed'; error: UpstreamError }
-  | { kind: 'recovered' };
+  | { kind: 'recovered' }
+  /** The feed's watermark moved: every conversation created at or before `watermarkMs` that the vendor showed was announced. */
+  | { kind: 'polled'; watermarkMs: number };
 
 export interface FeedSettings {
   pollIntervalMs: number;
@@ -55,6 +57,8 @@ export class LiveFeed {
   /** Conversations already passed to subscribers: a change of poller (takeover, Redis away and back) never repeats one. */
   private readonly announced = new Map<string, true>();
   private readyResolve: (() => void) | null = null;
+  private watermark = Number.NEGATIVE_INFINITY;
+  private shownFailing = false;
   /** Resolves once this feed knows the head (first poll done, or the state loaded from Redis). */
   readonly ready: Promise<void>;
 
@@ -75,6 +79,18 @@ export class LiveFeed {
 
   get role(): FeedRole {
     return this.roleNow;
+  }
+
+  /**
+   * For the order across vendors: the start of the last completed poll (whoever polled; it never moves back and
+   * not while the vendor fails), and whether the vendor is failing now (as its subscribers were told).
+   */
+  get order(): { watermarkMs: number; failing: boolean } {
+    return { watermarkMs: this.watermark, failing: this.shownFailing };
+  }
+
+  get pollIntervalMs(): number {
+    return this.settings.pollIntervalMs;
   }
 
   get subscriberCount(): number {
@@ -229,6 +245,7 @@ export class LiveFeed {
 
   private async pollAndPublish(): Promise<void> {
     const baseline = this.state === null;
+    const startedAtMs = Date.now();
     let update: ReturnType<typeof advanceHead>;
     try {
       update = await this.readHead(this.state ?? EMPTY_HEAD, baseline);
@@ -258,6 +275,7 @@ export class LiveFeed {
       await this.send({ kind: 'recovered' });
     }
     if (update.added.length > 0) await this.send({ kind: 'added', conversations: update.added });
+    await this.send({ kind: 'polled', startedAtMs });
   }
 
   /** Reads the head down to the horizon (at most maxPagesPerPoll pages), inside a scope of its own. */
@@ -324,9 +342,16 @@ export class LiveFeed {
       for (const conversation of message.conversations) {
         if (this.remember(conversation.providerId)) events.push({ kind: 'added', conversation });
       }
+    } else if (message.kind === 'polled') {
+      // A poll started at s saw what was created before s: conversations created at or before s - 1 ms are announced.
+      if (message.startedAtMs - 1 <= this.watermark) return;
+      this.watermark = message.startedAtMs - 1;
+      events.push({ kind: 'polled', watermarkMs: this.watermark });
     } else if (message.kind === 'failed') {
+      this.shownFailing = true;
       events.push({ kind: 'failed', error: new UpstreamError(message.message, message.facts as UpstreamFacts) });
     } else if (message.kind === 'recovered') {
+      this.shownFailing = false;
       events.push({ kind: 'recovered' });
     }
     for (const event of events) for (const listener of [...this.listeners]) listener(event);

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Provider } from '../domain.js';
 
 /** The subscription series on /metrics. Labels come from closed sets (providers, roles, error codes, reasons). */
@@ -10,6 +10,7 @@ export interface LiveMetrics {
   gaps: Counter<'provider'>;
   refused: Counter<'limit'>;
   closed: Counter<'reason'>;
+  held: Histogram<'reason'>;
 }
 
 export function createLiveMetrics(registry: Registry, configured: readonly Provider[]): LiveMetrics {
@@ -49,6 +50,13 @@ export function createLiveMetrics(registry: Registry, configured: readonly Provi
       name: 'live_subscriptions_closed_total',
       help: 'Subscriptions the graph closed because their client stopped taking events (heartbeat: LIVE_HEARTBEAT_TIMEOUT_MS; pending: LIVE_MAX_PENDING_EVENTS).',
       labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    held: new Histogram({
+      name: 'live_event_held_seconds',
+      help: "How long an added event was held for the order across vendors, by what released it: watermark (every other feed of the subscription polled past it), cap (LIVE_ORDER_MAX_WAIT_MS) or drain.",
+      labelNames: ['reason'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
   };

@@ -11,6 +11,15 @@ import { LiveFeed, type FeedEvent, type FeedObserver } from './feed.js';
 import { newestFirst } from './head.js';
 import type { LiveMetrics } from './metrics.js';
 import type { LiveRelay } from './redis-relay.js';
+import { ORDER_WAIT_MARGIN_MS } from './settings.js';
+
+/** On a drain, how long a subscription may take to hand its client the events it still holds before it completes. */
+export const DRAIN_FLUSH_MS = 2_000;
+
+/** Oldest first, as a stream sends them: (createdAt, provider, vendor id) ascending, the connection's order reversed. */
+function oldestFirst(a: Conversation, b: Conversation): number {
+  return newestFirst(b, a);
+}
 
 /** Stable `extensions.code` values of the subscription's refusals and closes. */
 export const LiveErrorCode = {
@@ -200,7 +209,7 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
     active: () => open.size,
     async completeAll() {
       closing = true;
-      await Promise.all([...open].map((subscription) => subscription.return()));
+      await Promise.all([...open].map((subscription) => subscription.finish()));
     },
     async close() {
       closing = true;
@@ -229,6 +238,15 @@ class Subscription implements LiveSubscription {
   private lastTakenAt = Date.now();
   private watchdog: NodeJS.Timeout | null = null;
   private flushScheduled = false;
+  /**
+   * Added events held for the order across vendors, oldest first, each with when it was found; released once every
+   * other feed of the subscription has polled past it (or it waited `maxWaitMs`). Empty with a single feed.
+   */
+  private readonly ordering: Array<{ event: Extract<LiveEvent, { kind: 'added' }>; heldAt: number }> = [];
+  private readonly maxWaitMs: number;
+  private orderTimer: NodeJS.Timeout | null = null;
+  /** A drain: no more live events; the ones waiting are handed out, then the stream completes. */
+  private ending: { resolve: () => void; timer: NodeJS.Timeout } | null = null;
   resumeTruncated = false;
   onTake: (() => void) | null = null;
 
@@ -240,6 +258,8 @@ class Subscription implements LiveSubscription {
     private readonly metrics: LiveMetrics,
   ) {
     this.feeds = request.providers.map((provider) => feedFor(provider, request.filter));
+    const slowest = Math.max(...this.feeds.map((feed) => feed.pollIntervalMs));
+    this.maxWaitMs = new Set(this.feeds).size <= 1 ? 0 : (live.orderMaxWaitMs ?? slowest + ORDER_WAIT_MARGIN_MS);
     if (request.resumeAfter) this.held = [];
     this.feeds.forEach((feed) => this.unlisten.push(feed.listen((event) => this.onFeedEvent(feed, event))));
     this.watchdog = setInterval(() => this.checkClient(), Math.max(50, Math.floor(live.heartbeatTimeoutMs / 4)));
@@ -259,7 +279,8 @@ class Subscription implements LiveSubscription {
         .filter((conversation) => this.matches(conversation) && isAfter(conversation, after))
         .sort(newestFirst);
       if (missed.length > this.live.resumeLimit) this.resumeTruncated = true;
-      for (const conversation of missed.slice(0, this.live.resumeLimit).reverse()) this.push({ kind: 'added', conversation });
+      // Known at the heads already (below every feed's watermark): sent at once, not held.
+      for (const conversation of missed.slice(0, this.live.resumeLimit).reverse()) this.push({ kind: 'added', conversation }, false);
     } finally {
       const held = this.held ?? [];
       this.held = null;
@@ -272,16 +293,23 @@ class Subscription implements LiveSubscription {
   }
 
   private onFeedEvent(feed: LiveFeed, event: FeedEvent): void {
-    if (this.done) return;
-    if (event.kind === 'recovered') return;
+    if (this.done || this.ending) return;
+    if (event.kind === 'recovered' || event.kind === 'polled') {
+      // A watermark moved (or a feed counts again): held events may go.
+      this.releaseHeld();
+      return;
+    }
     const live: LiveEvent =
       event.kind === 'added' ? { kind: 'added', conversation: event.conversation } : { kind: 'failed', provider: feed.provider, error: event.error };
     if (live.kind === 'added' && !this.matches(live.conversation)) return;
     if (this.held) this.held.push(live);
     else this.push(live);
+    // A failing feed no longer counts for the order: what it held back may go.
+    if (live.kind === 'failed') this.releaseHeld();
   }
 
-  private push(event: LiveEvent): void {
+  /** `hold`: an added live event waits for the cross-vendor order (when the subscription has several feeds). */
+  private push(event: LiveEvent, hold = true): void {
     if (this.done) return;
     if (event.kind === 'added') {
       const id = `${event.conversation.provider}:${event.conversation.providerId}`;
@@ -289,17 +317,68 @@ class Subscription implements LiveSubscription {
       this.sentIds.add(id);
       if (this.sentIds.size > 10_000) this.sentIds.delete(this.sentIds.values().next().value as string);
     }
-    this.enqueue(event);
-    // A client that stopped reading is not kept at the cost of memory (one waiting to be handed out is not pending).
-    if (this.queue.length - (this.waiting ? 1 : 0) > this.live.maxPendingEvents) {
-      this.close('pending');
+    if (event.kind === 'added' && hold && this.maxWaitMs > 0) {
+      let at = this.ordering.length;
+      while (at > 0 && oldestFirst((this.ordering[at - 1] as (typeof this.ordering)[number]).event.conversation, event.conversation) > 0) at -= 1;
+      this.ordering.splice(at, 0, { event, heldAt: Date.now() });
+      if (this.overLimit()) return;
+      this.releaseHeld();
       return;
     }
-    // Handed out after the current turn of the event loop, so events that arrive together (other vendors' polls
-    // answered in the same turn) are first put in order.
+    this.enqueue(event);
+    if (this.overLimit()) return;
+    this.wake();
+  }
+
+  /** A client that stopped reading is not kept at the cost of memory (held events count; one being handed out does not). */
+  private overLimit(): boolean {
+    if (this.queue.length + this.ordering.length - (this.waiting ? 1 : 0) <= this.live.maxPendingEvents) return false;
+    this.close('pending');
+    return true;
+  }
+
+  /**
+   * Handed out after the current turn of the event loop, so events that arrive together (other vendors' polls
+   * answered in the same turn) are first put in order.
+   */
+  private wake(): void {
     if (this.waiting && !this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
+    }
+  }
+
+  /**
+   * Releases, oldest first, the held events at or below the lowest watermark of the subscription's feeds (a failing
+   * feed does not count while it fails), and any that waited `maxWaitMs` together with the older ones held.
+   */
+  private releaseHeld(everything: 'drain' | null = null): void {
+    if (this.orderTimer) clearTimeout(this.orderTimer);
+    this.orderTimer = null;
+    if (this.done || this.ordering.length === 0) return;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const feed of this.feeds) {
+      const { watermarkMs, failing } = feed.order;
+      if (!failing) lowest = Math.min(lowest, watermarkMs);
+    }
+    const now = Date.now();
+    let last = -1;
+    this.ordering.forEach((held, index) => {
+      if (everything || held.event.conversation.createdAt.getTime() <= lowest || now - held.heldAt >= this.maxWaitMs) last = index;
+    });
+    if (last >= 0) {
+      const released = this.ordering.splice(0, last + 1);
+      for (const held of released) {
+        const reason = everything ?? (held.event.conversation.createdAt.getTime() <= lowest ? 'watermark' : 'cap');
+        this.metrics.held.labels(reason).observe((now - held.heldAt) / 1000);
+        this.enqueue(held.event);
+      }
+      this.wake();
+    }
+    if (this.ordering.length > 0) {
+      const firstDue = Math.min(...this.ordering.map((held) => held.heldAt)) + this.maxWaitMs;
+      this.orderTimer = setTimeout(() => this.releaseHeld(), Math.max(1, firstDue - now));
+      this.orderTimer.unref();
     }
   }
 
@@ -353,9 +432,30 @@ class Subscription implements LiveSubscription {
     this.lastTakenAt = Date.now();
     const event = this.queue.shift();
     if (event) return Promise.resolve({ done: false, value: this.take(event) });
+    if (this.ending) void this.return();
     if (this.done) return Promise.resolve({ done: true, value: undefined });
     return new Promise((resolve) => {
       this.waiting = resolve;
+    });
+  }
+
+  /**
+   * A drain: takes no more live events, hands the client what waits (the held ones released in order), then
+   * completes the stream; at most DRAIN_FLUSH_MS, then it completes anyway.
+   */
+  async finish(): Promise<void> {
+    if (this.done || this.ending) return;
+    for (const unlisten of this.unlisten) unlisten();
+    this.releaseHeld('drain');
+    if (this.queue.length === 0) {
+      await this.return();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void this.return(), DRAIN_FLUSH_MS);
+      timer.unref();
+      this.ending = { resolve, timer };
+      this.wake();
     });
   }
 
@@ -363,6 +463,12 @@ class Subscription implements LiveSubscription {
     if (!this.done) {
       this.done = true;
       this.queue.length = 0;
+      this.ordering.length = 0;
+      if (this.orderTimer) clearTimeout(this.orderTimer);
+      if (this.ending) {
+        clearTimeout(this.ending.timer);
+        this.ending.resolve();
+      }
       if (this.watchdog) clearInterval(this.watchdog);
       for (const unlisten of this.unlisten) unlisten();
       this.onDone(this);

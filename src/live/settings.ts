@@ -24,7 +24,15 @@ export interface LiveConfig {
   heartbeatTimeoutMs: number;
   /** Events waiting for one subscriber beyond which it is closed at once (a client that stopped reading). */
   maxPendingEvents: number;
+  /**
+   * LIVE_ORDER_MAX_WAIT_MS: the longest a subscription of several feeds holds an added event for the cross-vendor
+   * order (its other feeds' polls); null: the slowest of its feeds' poll intervals plus ORDER_WAIT_MARGIN_MS; 0: no holding.
+   */
+  orderMaxWaitMs: number | null;
 }
+
+/** What the derived LIVE_ORDER_MAX_WAIT_MS adds to the slowest poll interval of a subscription's feeds (a poll's own time). */
+export const ORDER_WAIT_MARGIN_MS = 1_000;
 
 /** Bounds of every poll interval, the graph's LIVE_POLL_INTERVAL_MS and each vendor's own (ms). */
 export const LIVE_POLL_INTERVAL_RANGE = { min: 50, max: 3_600_000 } as const;
@@ -44,7 +52,7 @@ export const DEFAULT_LIVE = {
 
 /** Reads the subscription variables; appends every problem to `problems` (loadConfig reports them together). */
 export function loadLiveConfig(env: Env, problems: string[]): LiveConfig {
-  const { flag, integer } = createEnvReader(env, problems);
+  const { flag, integer, read } = createEnvReader(env, problems);
   const pollIntervalMs = integer('LIVE_POLL_INTERVAL_MS', DEFAULT_LIVE.pollIntervalMs, LIVE_POLL_INTERVAL_RANGE.min, LIVE_POLL_INTERVAL_RANGE.max);
   const leaseMs = integer('LIVE_LEASE_MS', DEFAULT_LIVE.leaseMs, 200, 600_000);
   const heartbeatIntervalMs = integer('LIVE_HEARTBEAT_INTERVAL_MS', DEFAULT_LIVE.heartbeatIntervalMs, 50, 600_000);
@@ -64,5 +72,6 @@ export function loadLiveConfig(env: Env, problems: string[]): LiveConfig {
     heartbeatIntervalMs,
     heartbeatTimeoutMs,
     maxPendingEvents: integer('LIVE_MAX_PENDING_EVENTS', DEFAULT_LIVE.maxPendingEvents, 1, 1_000_000),
+    orderMaxWaitMs: read('LIVE_ORDER_MAX_WAIT_MS') === undefined ? null : integer('LIVE_ORDER_MAX_WAIT_MS', 0, 0, 3_600_000),
   };
 }

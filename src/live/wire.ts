@@ -29,6 +29,11 @@ export type LiveMessage =
   | { kind: 'added'; conversations: Conversation[] }
   | { kind: 'failed'; message: string; facts: UpstreamFacts }
   | { kind: 'recovered' }
+  /**
+   * A poll started at `startedAtMs` completed: every conversation created before it that the vendor showed has
+   * been announced (the feed's watermark, for the order across vendors).
+   */
+  | { kind: 'polled'; startedAtMs: number }
   /** The poller stopped and released its lease: a follower may take it at once. */
   | { kind: 'released' };
 
@@ -42,7 +47,8 @@ export function decodeMessage(text: string): { origin: string; message: LiveMess
     const parsed = JSON.parse(text, reviver) as { origin?: unknown; message?: { kind?: unknown } };
     if (typeof parsed.origin !== 'string' || !parsed.message) return null;
     const kind = parsed.message.kind;
-    if (kind !== 'added' && kind !== 'failed' && kind !== 'recovered' && kind !== 'released') return null;
+    if (kind !== 'added' && kind !== 'failed' && kind !== 'recovered' && kind !== 'released' && kind !== 'polled') return null;
+    if (kind === 'polled' && typeof (parsed.message as { startedAtMs?: unknown }).startedAtMs !== 'number') return null;
     return parsed as { origin: string; message: LiveMessage };
   } catch {
     return null;
