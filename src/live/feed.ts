@@ -252,10 +252,12 @@ export class LiveFeed {
     } catch (error) {
       this.observer.poll(this.provider, error instanceof UpstreamError ? error.facts.code : 'INTERNAL_SERVER_ERROR');
       if (!(error instanceof UpstreamError)) this.observer.logger.warn({ err: error, provider: this.provider }, 'live poll failed unexpectedly');
+      const failure = failureOf(error, this.provider);
       if (!this.failing) {
         this.failing = true;
-        const failure = failureOf(error, this.provider);
         await this.send({ kind: 'failed', ...failure });
+      } else {
+        await this.send({ kind: 'failing', ...failure });
       }
       return;
     }
@@ -347,7 +349,7 @@ export class LiveFeed {
       if (message.startedAtMs - 1 <= this.watermark) return;
       this.watermark = message.startedAtMs - 1;
       events.push({ kind: 'polled', watermarkMs: this.watermark });
-    } else if (message.kind === 'failed') {
+    } else if (message.kind === 'failed' || (message.kind === 'failing' && !this.shownFailing)) {
       this.shownFailing = true;
       events.push({ kind: 'failed', error: new UpstreamError(message.message, message.facts as UpstreamFacts) });
     } else if (message.kind === 'recovered') {

@@ -28,6 +28,11 @@ function reviver(_key: string, value: unknown): unknown {
 export type LiveMessage =
   | { kind: 'added'; conversations: Conversation[] }
   | { kind: 'failed'; message: string; facts: UpstreamFacts }
+  /**
+   * Every failed poll after the first (`failed` is sent once per failure): a replica that subscribed during the
+   * failure, and never saw its `failed`, learns of it and leaves the vendor out of the order's watermark.
+   */
+  | { kind: 'failing'; message: string; facts: UpstreamFacts }
   | { kind: 'recovered' }
   /**
    * A poll started at `startedAtMs` completed: every conversation created before it that the vendor showed has
@@ -47,7 +52,7 @@ export function decodeMessage(text: string): { origin: string; message: LiveMess
     const parsed = JSON.parse(text, reviver) as { origin?: unknown; message?: { kind?: unknown } };
     if (typeof parsed.origin !== 'string' || !parsed.message) return null;
     const kind = parsed.message.kind;
-    if (kind !== 'added' && kind !== 'failed' && kind !== 'recovered' && kind !== 'released' && kind !== 'polled') return null;
+    if (kind !== 'added' && kind !== 'failed' && kind !== 'failing' && kind !== 'recovered' && kind !== 'released' && kind !== 'polled') return null;
     if (kind === 'polled' && typeof (parsed.message as { startedAtMs?: unknown }).startedAtMs !== 'number') return null;
     return parsed as { origin: string; message: LiveMessage };
   } catch {

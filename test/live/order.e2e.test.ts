@@ -253,11 +253,12 @@ describe.runIf(redisAvailable())('event order across vendors on two replicas sha
   let redis: RedisServer;
   let emulatorSet: EmulatorSet;
   let replicas: Replica[] = [];
+  let replicaEnv: Record<string, string> = {};
   const subscribers: Collected[] = [];
 
   beforeAll(async () => {
     [redis, emulatorSet] = await Promise.all([startRedis(), startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), only: PHASED })]);
-    const env = {
+    replicaEnv = {
       ...TEST_HTTP_ENV,
       ...emulatorSet.env,
       ...phasedEnv,
@@ -265,7 +266,7 @@ describe.runIf(redisAvailable())('event order across vendors on two replicas sha
       CURSOR_SECRET: 'live-order-replicas-secret',
       LIVE_LEASE_MS: '1500',
     };
-    replicas = await Promise.all([startReplica(env), startReplica(env)]);
+    replicas = await Promise.all([startReplica(replicaEnv), startReplica(replicaEnv)]);
     await Promise.all(replicas.map((replica) => replica.waitFor(/Shared state: Redis at/)));
   }, 60_000);
   afterAll(async () => {
@@ -308,5 +309,31 @@ describe.runIf(redisAvailable())('event order across vendors on two replicas sha
       expect(subscriber.events.slice(start[index] as number).map(key), `replica ${index}`).toEqual(expected);
     }
     for (const provider of PHASED) emulators[provider]!.setLatency({ fixedMs: 0 });
+  }, 60_000);
+
+  it("a replica that starts while a vendor fails learns it from the poller: the others' events are not held to the cap", async () => {
+    const emulators = emulatorSet.emulators as Record<string, Emulator>;
+    const seen = subscribers[0] as Collected;
+    const before = seen.events.length;
+    emulators[THIRD]!.injectFault({ kind: 'status503', count: 100_000 });
+    const [failure] = (await seen.until(before + 1)).slice(before);
+    expect(failure?.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: THIRD });
+    // Started after the vendor's one `failed` message went out: it can only learn of the failure from later polls.
+    const late = await startReplica(replicaEnv);
+    replicas.push(late);
+    await late.waitFor(/Shared state: Redis at/);
+    const subscriber = collect(late.url, { providers: PHASED });
+    subscribers.push(subscriber);
+    const [told] = await subscriber.until(1);
+    expect(told?.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: THIRD });
+    const [added] = addNewestFirst(emulators, [FIRST]);
+    const addedAt = performance.now();
+    await subscriber.until(2);
+    const waitedMs = (subscriber.arrivals[1] as number) - addedAt;
+    console.info(`a replica started during ${THIRD}'s failure: ${FIRST}'s conversation after ${Math.round(waitedMs)} ms (cap ${CAP_MS} ms)`);
+    expect(key(subscriber.events[1])).toBe(added);
+    expect(waitedMs).toBeLessThan(CAP_MS / 2);
+    expect(subscriber.events.filter((event) => event.errors !== undefined)).toHaveLength(1);
+    emulators[THIRD]!.clearFaults();
   }, 60_000);
 });
