@@ -21,6 +21,13 @@ function oldestFirst(a: Conversation, b: Conversation): number {
   return newestFirst(b, a);
 }
 
+/** Inserts `entry` after the last element of `list` that `goesAfter` does not put behind it (stable for equals). */
+function insertFromEnd<T>(list: T[], entry: T, goesAfter: (other: T) => boolean): void {
+  let at = list.length;
+  while (at > 0 && goesAfter(list[at - 1] as T)) at -= 1;
+  list.splice(at, 0, entry);
+}
+
 /** Stable `extensions.code` values of the subscription's refusals and closes. */
 export const LiveErrorCode = {
   SUBSCRIPTIONS_DISABLED: 'SUBSCRIPTIONS_DISABLED',
@@ -318,9 +325,7 @@ class Subscription implements LiveSubscription {
       if (this.sentIds.size > 10_000) this.sentIds.delete(this.sentIds.values().next().value as string);
     }
     if (event.kind === 'added' && hold && this.maxWaitMs > 0) {
-      let at = this.ordering.length;
-      while (at > 0 && oldestFirst((this.ordering[at - 1] as (typeof this.ordering)[number]).event.conversation, event.conversation) > 0) at -= 1;
-      this.ordering.splice(at, 0, { event, heldAt: Date.now() });
+      insertFromEnd(this.ordering, { event, heldAt: Date.now() }, (other) => oldestFirst(other.event.conversation, event.conversation) > 0);
       if (this.overLimit()) return;
       this.releaseHeld();
       return;
@@ -388,15 +393,7 @@ class Subscription implements LiveSubscription {
    * arrive oldest first, so their order is kept.
    */
   private enqueue(event: LiveEvent): void {
-    let at = this.queue.length;
-    if (event.kind === 'added') {
-      while (at > 0) {
-        const before = this.queue[at - 1] as LiveEvent;
-        if (before.kind !== 'added' || newestFirst(before.conversation, event.conversation) >= 0) break;
-        at -= 1;
-      }
-    }
-    this.queue.splice(at, 0, event);
+    insertFromEnd(this.queue, event, (other) => event.kind === 'added' && other.kind === 'added' && oldestFirst(other.conversation, event.conversation) > 0);
   }
 
   private flush(): void {
