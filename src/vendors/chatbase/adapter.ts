@@ -85,9 +85,11 @@ function chatbotStream(
       query: { ...query },
       refine: refine ? { from: refine.from?.getTime() ?? null, to: refine.to?.getTime() ?? null } : null,
     });
+  /** One query's list, window by window (Chatbase reports no total): the uncut list and its forward cut read alike. */
+  const windowsOf = (listQuery: ChatbaseQuery) => async (window: OffsetWindow) => ({ items: await fetchWindow(client, chatbotId, listQuery, window), total: null });
   return createOffsetStream<Conversation>({
     reportsTotal: false,
-    fetch: async (window) => ({ items: await fetchWindow(client, chatbotId, query, window), total: null }),
+    fetch: windowsOf(query),
     count: () =>
       counts(countKey(), async () => {
         const read: FetchWindow<Conversation> = memoizeWindows((window) => fetchWindow(client, chatbotId, query, window));
@@ -102,7 +104,7 @@ function chatbotStream(
     range: {
       forward: (bound) => {
         const ranged = cutQuery(query, bound);
-        return ranged ? async (window) => ({ items: await fetchWindow(client, chatbotId, ranged, window), total: null }) : null;
+        return ranged ? windowsOf(ranged) : null;
       },
     },
   });

@@ -27,6 +27,14 @@ async function fetchWindow(
   };
 }
 
+/** The list of one query as conversations, window by window: the uncut list and its forward cut read alike. */
+function conversationWindows(client: FlashbackClient, query: FlashbackFilterQuery): CutFetch<Conversation> {
+  return async (window) => {
+    const { items, total } = await fetchWindow(client, query, window);
+    return { items: items.map(toConversation), total };
+  };
+}
+
 /**
  * Flashback's `from`/`to` take ISO 8601 instants; its docs show milliseconds and do not say whether the
  * ends are inclusive: the keyset over-asks by one millisecond (ranged.ts) and drops what it has shown.
@@ -115,10 +123,7 @@ export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettin
         const query = toFlashbackQuery(filter);
         return createOffsetStream<Conversation>({
           reportsTotal: true,
-          fetch: async (window) => {
-            const { items, total } = await fetchWindow(client, query, window);
-            return { items: items.map(toConversation), total };
-          },
+          fetch: conversationWindows(client, query),
           keep: (conversation) => createdAtInRange(conversation.createdAt, filter.createdAt),
           keyOf: conversationKey,
           // `to` is the keyset forward (FLASHBACK_RANGE_PRECISION_MS); backward, `from` cuts the list just
@@ -136,11 +141,7 @@ export function createFlashbackAdapter(config: FlashbackConfig, http: HttpSettin
             forward: (bound) => {
               const cut = overAskedCut(bound, 'forward', FLASHBACK_RANGE_PRECISION_MS).ms;
               const to = query.to === undefined ? cut : Math.min(Date.parse(query.to), cut);
-              const ranged = { ...query, to: new Date(to).toISOString() };
-              return async (window) => {
-                const { items, total } = await fetchWindow(client, ranged, window);
-                return { items: items.map(toConversation), total };
-              };
+              return conversationWindows(client, { ...query, to: new Date(to).toISOString() });
             },
           },
         });
