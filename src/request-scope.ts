@@ -54,8 +54,8 @@ export function createRequestScope(options: RequestScopeOptions): RequestScope {
 
 /**
  * One AsyncLocalStorage for the scope and the phase's deadline: each storage in use writes its own property
- * on every promise the process creates (Node 20's promise hook), and two of them cost a people-50 page about
- * 630 KB of allocation (BENCH_HEAP_PROF), half of it the second storage.
+ * on every promise the process creates (Node 20's promise hook), so a second one costs every page a
+ * property per promise (measured in docs/benchmarks.md, "Second round").
  */
 interface Frame {
   readonly scope: RequestScope | undefined;

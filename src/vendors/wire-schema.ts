@@ -49,8 +49,8 @@ function isNode(value: unknown): value is JsonSchemaNode {
 /**
  * The same verdicts without `anyOf` where a union is only of JSON types: zod writes `.nullable()` as
  * `anyOf: [S, { type: 'null' }]`, and Ajv's `anyOf` allocates an error object for every branch a value
- * fails (each null, each string of a string-or-number) even when a later branch passes: about 54 KB per
- * merged page of 20 (sampled heap profile, BENCH_HEAP_PROF). `{ type: [S's type, 'null'] }` with S's other
+ * fails (each null, each string of a string-or-number) even when a later branch passes (measured in
+ * docs/benchmarks.md, "Second round"). `{ type: [S's type, 'null'] }` with S's other
  * keywords checks the same values, because every keyword kept applies to S's type only (a null passes
  * `properties` or `pattern`); `enum`/`const` get `null` added. Anything else keeps its `anyOf`.
  */

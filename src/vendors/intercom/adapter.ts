@@ -414,7 +414,8 @@ export function createIntercomAdapter(
 
     /**
      * A batch's contacts by id, read once per batch: every conversation of a chunk shares its batch (the same
-     * array), and reading the whole batch again for each of them cost a people-50 page ~700 KB (BENCH_HEAP_PROF).
+     * array), and reading the whole batch again for each of them grew with the square of the page (measured in
+     * docs/benchmarks.md, "Second round").
      */
     const batches = new WeakMap<readonly string[], Promise<{ byId: Map<string, Person | null>; failure: Error | null }>>();
     const contactsOf = (batch: readonly string[]) => {

@@ -214,8 +214,9 @@ export interface IntercomMessages {
 }
 
 /**
- * A conversation's messages, mapped when read: a page shows a few of up to 500 parts, and mapping each
- * (text from HTML, its author, its instant) cost a people-50 page ~280 KB of allocation (BENCH_HEAP_PROF).
+ * A conversation's messages, mapped when read: a page shows a few of up to 500 parts, and each mapping
+ * (text from HTML, its author, its instant) is paid only for those (measured in docs/benchmarks.md,
+ * "Second round").
  */
 export function toMessages(wire: IntercomFullConversationWire): IntercomMessages {
   const entries: Array<() => Message> = [];
