@@ -9,6 +9,7 @@ import { MEMBERS_COST, MESSAGES_COST } from './costs.js';
 import type { DetailsUnionRef } from './details.js';
 import { findConversations } from './find-again.js';
 import type { MessageRefs } from './message.js';
+import type { NodeIds } from './node-ids.js';
 import { conversationLocalId, personKeyOf, type ConversationAddress, type PlacedMessage, type PlacedPerson } from './node-keys.js';
 import type { PeopleRefs } from './person.js';
 import type { ProviderEnumRef } from './provider.js';
@@ -29,6 +30,7 @@ export interface ConversationTypeRefs {
   ConversationDetailsUnion: DetailsUnionRef;
   people: PeopleRefs;
   message: MessageRefs;
+  nodeIds: NodeIds;
 }
 
 export function defineConversation(builder: GraphBuilder, refs: ConversationTypeRefs) {
@@ -37,10 +39,9 @@ export function defineConversation(builder: GraphBuilder, refs: ConversationType
   const { MessageRef } = refs.message;
   const ConversationNode = builder.loadableNode('Conversation', {
     description: 'One AI conversation, from any vendor.',
-    id: {
-      resolve: (conversation, _args, context) =>
-        conversationLocalId(conversation.provider, context.session(conversation.provider).keyOf(conversation)),
-    },
+    id: refs.nodeIds.of<Conversation>('Conversation', (conversation, context) =>
+      conversationLocalId(conversation.provider, context.session(conversation.provider).keyOf(conversation)),
+    ),
     // Missing conversations resolve to null (node/nodes answer null for them).
     load: (ids: string[], context: GraphContext) => findConversations(ids, context) as Promise<(Conversation | Error)[]>,
     fields: (t) => ({

@@ -9,6 +9,7 @@ import { defineConversationsField } from './conversations.js';
 import { defineDetails } from './details.js';
 import { defineFilterInput } from './filter.js';
 import { defineMessage } from './message.js';
+import { NodeIds } from './node-ids.js';
 import { definePeople } from './person.js';
 import { defineProviderEnum } from './provider.js';
 import { defineSubscription } from './subscription.js';
@@ -19,21 +20,24 @@ import { defineSubscription } from './subscription.js';
  */
 export function createSchema(vendors: readonly VendorModule[]): GraphQLSchema {
   const builder = createBuilder();
+  const nodeIds = new NodeIds();
   const ProviderEnum = defineProviderEnum(builder, vendors);
-  const people = definePeople(builder, ProviderEnum);
-  const message = defineMessage(builder, ProviderEnum, people);
+  const people = definePeople(builder, ProviderEnum, nodeIds);
+  const message = defineMessage(builder, ProviderEnum, people, nodeIds);
   const ConversationDetailsUnion = defineDetails(builder, vendors);
   const ConversationFilterInput = defineFilterInput(builder, vendors);
-  const ConversationNode = defineConversation(builder, { vendors, ProviderEnum, ConversationDetailsUnion, people, message });
+  const ConversationNode = defineConversation(builder, { vendors, ProviderEnum, ConversationDetailsUnion, people, message, nodeIds });
   const ConversationEdgeRef = defineConversationsField(builder, { vendors, ProviderEnum, ConversationNode, ConversationFilterInput });
   defineSubscription(builder, { vendors, ProviderEnum, ConversationFilterInput, ConversationEdgeRef });
   defineNodeEntities(builder, { ConversationNode, message, people });
-  return guardEntityRepresentations(
-    builder.toSubGraphSchema({
-      // v2.9 for the demand-control directives (costs.ts).
-      linkUrl: 'https://specs.apollo.dev/federation/v2.9',
-      federationDirectives: ['@key', '@shareable', '@cost', '@listSize'],
-    }),
+  return nodeIds.install(
+    guardEntityRepresentations(
+      builder.toSubGraphSchema({
+        // v2.9 for the demand-control directives (costs.ts).
+        linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+        federationDirectives: ['@key', '@shareable', '@cost', '@listSize'],
+      }),
+    ),
   );
 }
 

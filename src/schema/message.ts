@@ -2,17 +2,18 @@ import type { GraphContext } from '../context.js';
 import type { GraphBuilder } from './builder.js';
 import { findMessages } from './find-again.js';
 import { messageLocalId, type PlacedMessage, type PlacedPerson } from './node-keys.js';
+import type { NodeIds } from './node-ids.js';
 import type { PeopleRefs } from './person.js';
 import type { ProviderEnumRef } from './provider.js';
 
-export function defineMessage(builder: GraphBuilder, ProviderEnum: ProviderEnumRef, { MemberRef }: PeopleRefs) {
+export function defineMessage(builder: GraphBuilder, ProviderEnum: ProviderEnumRef, { MemberRef }: PeopleRefs, nodeIds: NodeIds) {
   const MessageRoleEnum = builder.enumType('MessageRole', {
     values: ['USER', 'ASSISTANT', 'OTHER'] as const,
   });
 
   const MessageRef = builder.loadableNode('Message', {
     description: 'One turn of a conversation. `node` finds it again through its conversation (docs/vendors.md gives the cost per vendor).',
-    id: { resolve: ({ address }) => messageLocalId(address) },
+    id: nodeIds.of<PlacedMessage>('Message', ({ address }) => messageLocalId(address)),
     load: (ids: string[], context: GraphContext) => findMessages(ids, context) as Promise<(PlacedMessage | Error)[]>,
     fields: (t) => ({
       provider: t.field({ type: ProviderEnum, resolve: ({ message }) => message.provider }),
