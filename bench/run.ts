@@ -169,10 +169,13 @@ function rssFromProc(pid: number): { rss: number; peak: number } {
 // on 2 cores they then compete with the graph and the pass-through for both.
 const PROVIDERS = VENDORS.map((vendor) => vendor.provider);
 const ALL_PORTS_FREE = Object.fromEntries(PROVIDERS.map((provider) => [`EMULATOR_${provider}_PORT`, '0']));
+// No vendor rate window under the bench's load (an emulator's window, e.g. 1,667 calls per 10 s, would turn a
+// soak into a count of 429s): the bench measures the graph, not the window.
+const EMULATOR_ENV = { EMULATOR_RATE_LIMITS: 'off', ...env, ...ALL_PORTS_FREE };
 const emulatorChildren =
   settings.emulators === 'per-vendor'
-    ? PROVIDERS.map((provider) => startChild('src/emulators/main.ts', { ...env, ...ALL_PORTS_FREE, EMULATOR_ONLY: provider }))
-    : [startChild('src/emulators/main.ts', { ...env, ...ALL_PORTS_FREE })];
+    ? PROVIDERS.map((provider) => startChild('src/emulators/main.ts', { ...EMULATOR_ENV, EMULATOR_ONLY: provider }))
+    : [startChild('src/emulators/main.ts', EMULATOR_ENV)];
 await Promise.all(emulatorChildren.map((child) => child.waitFor((line) => line.startsWith('# emulators running'))));
 const vendorEnv: Record<string, string> = {};
 for (const line of emulatorChildren.flatMap((child) => child.lines)) {
@@ -397,6 +400,11 @@ interface Measured {
 interface Loaded {
   result: autocannon.Result;
   /**
+   * With `checkBody`: the answers that carried errors, counted by their errors' `extensions.code` (and
+   * `extensions.provider` when there is one), e.g. `{ "UPSTREAM_RATE_LIMITED <PROVIDER>": 12 }`.
+   */
+  errorCodes: Record<string, number>;
+  /**
    * performance.now() when the last response arrived. With `amount`, autocannon reports the end only at its next
    * one-second tick (100 requests of 20 ms "take" a second), so a rate must be read from this instead.
    */
@@ -414,6 +422,7 @@ function load(
   const only = Array.isArray(target) ? null : target;
   const cycled = Array.isArray(target) ? target : [];
   let lastResponseAt = performance.now();
+  const errorCodes: Record<string, number> = {};
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -427,16 +436,40 @@ function load(
           : { requests: cycled.map(({ method, body, headers }) => ({ method, body, headers })) }),
         connections,
         ...('seconds' in length ? { duration: length.seconds } : { amount: Math.max(length.amount, connections) }),
-        // A GraphQL answer with errors counts as a failed request.
-        ...(checkBody ? { verifyBody: (body: string | Buffer | undefined) => !String(body ?? '').includes('"errors"') } : {}),
+        // A GraphQL answer with errors counts as a failed request, and its errors' codes are counted.
+        ...(checkBody
+          ? {
+              verifyBody: (body: string | Buffer | undefined) => {
+                const text = String(body ?? '');
+                if (!text.includes('"errors"')) return true;
+                countErrorCodes(text, errorCodes);
+                return false;
+              },
+            }
+          : {}),
       },
-      (error, result) => (error ? reject(error) : resolve({ result, lastResponseAt })),
+      (error, result) => (error ? reject(error) : resolve({ result, lastResponseAt, errorCodes })),
     );
     instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
       lastResponseAt = performance.now();
       onLatency?.(ms);
     });
   });
+}
+
+/** Adds the codes of an answer's errors to `counts` (each distinct code once per answer). */
+function countErrorCodes(text: string, counts: Record<string, number>): void {
+  let codes: string[];
+  try {
+    const answer = JSON.parse(text) as GraphQLAnswer;
+    codes = (answer.errors ?? []).map((error) => {
+      const { code, provider } = error.extensions ?? {};
+      return `${typeof code === 'string' ? code : 'no extensions.code'}${typeof provider === 'string' ? ` ${provider}` : ''}`;
+    });
+  } catch {
+    codes = ['an answer that is not JSON'];
+  }
+  for (const code of new Set(codes)) counts[code] = (counts[code] ?? 0) + 1;
 }
 
 /**
@@ -868,7 +901,12 @@ async function coalescingScenario(planned: Planned): Promise<CoalescingResult> {
 interface SoakCheckpoint {
   requests: number;
   requestsPerSecond: number;
+  /** Since the previous checkpoint: answers with errors, non-2xx, socket errors and timeouts (the soak stops at any). */
   failed: number;
+  /** What failed since the previous checkpoint, by the errors' `extensions.code` (and provider), `HTTP <status>`, `socket errors`, `timeouts`. */
+  failures: Record<string, number>;
+  /** Replay only: calls since the previous checkpoint that found nothing recorded (and went to the emulators). */
+  upstreamMisses: number;
   /** After a full collection (the target runs with --expose-gc). */
   rssMb: number;
   heapUsedMb: number;
@@ -878,18 +916,36 @@ interface SoakCheckpoint {
 interface SoakResult {
   /** The scenarios whose requests every connection cycled through. */
   scenarios: string[];
+  upstream: Upstream['kind'];
   checkpoints: SoakCheckpoint[];
   /** From the first checkpoint (10,000 requests) to the last. */
   rssGrowthMb: number;
   heapUsedGrowthMb: number;
 }
 
-/** A fresh graph under `settings.soakRequests` requests cycling through the planned scenarios: does memory grow? */
+/** The soak runs against the emulators when BENCH_UPSTREAMS lists them (as `npm run bench:soak` does), else against the replay. */
+const soakUpstream: Upstream['kind'] = settings.upstreams.includes('emulators') ? 'emulators' : 'replay';
+
+/** What failed in one load, by cause: the errors' codes of the answers with errors, HTTP statuses, socket errors, timeouts. */
+function failuresOf({ result, errorCodes }: Loaded): Record<string, number> {
+  const failures: Record<string, number> = { ...errorCodes };
+  const byStatus = (result as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
+  for (const [status, { count }] of Object.entries(byStatus)) if (!status.startsWith('2')) failures[`HTTP ${status}`] = count;
+  if (result.errors > 0) failures['socket errors'] = result.errors;
+  if (result.timeouts > 0) failures.timeouts = result.timeouts;
+  return failures;
+}
+
+/**
+ * A fresh graph under `settings.soakRequests` requests cycling through the planned scenarios: does memory grow?
+ * Every request must succeed: a failing request allocates and keeps less than a served one, so a soak of
+ * failures would measure nothing. At the first checkpoint with a failure it stops with the failures by code.
+ */
 async function soak(plans: Planned[]): Promise<SoakResult> {
   const soakGraph = await startTarget(scripts.graph, { ...targetEnv, UPSTREAM_COALESCE: 'false' }, [...scripts.graphNodeFlags, '--expose-gc']);
   try {
-    await control('reset', {});
-    await setLatency(settings.upstreamMs);
+    await upstream.reset();
+    if (upstream.kind === 'emulators') await setLatency(settings.upstreamMs);
     const url = `${soakGraph.origin}/graphql`;
     const requests = plans.map((planned) => ({ ...planned.graph, url }));
     const marks = [10_000, 25_000, 50_000, 100_000, settings.soakRequests].filter((mark, index, all) => mark <= settings.soakRequests && all.indexOf(mark) === index);
@@ -897,25 +953,39 @@ async function soak(plans: Planned[]): Promise<SoakResult> {
     let done = 0;
     for (const mark of marks) {
       const started = performance.now();
-      const { result, lastResponseAt } = await load(requests, settings.connections, { amount: mark - done }, undefined, true);
+      const missesBefore = await upstream.missesSoFar();
+      const loaded = await load(requests, settings.connections, { amount: mark - done }, undefined, true);
+      const { result, lastResponseAt } = loaded;
       const elapsedSeconds = (lastResponseAt - started) / 1000;
+      const from = done;
       done = mark;
       const stats = await processStats(soakGraph.origin, true);
       const memory = rssFromProc(soakGraph.pid);
+      const failed = result.non2xx + result.errors + result.mismatches + result.timeouts;
       checkpoints.push({
         requests: done,
         requestsPerSecond: Number((result.requests.total / elapsedSeconds).toFixed(1)),
-        failed: result.non2xx + result.errors + result.mismatches + result.timeouts,
+        failed,
+        failures: failuresOf(loaded),
+        upstreamMisses: (await upstream.missesSoFar()) - missesBefore,
         rssMb: Number((memory.rss / 2 ** 20).toFixed(0)),
         heapUsedMb: Number((stats.heapUsedBytes / 2 ** 20).toFixed(1)),
         rssPeakMb: Number((memory.peak / 2 ** 20).toFixed(0)),
       });
-      console.log(`soak: ${JSON.stringify(checkpoints[checkpoints.length - 1])}`);
+      const checkpoint = checkpoints[checkpoints.length - 1] as SoakCheckpoint;
+      console.log(`soak: ${JSON.stringify(checkpoint)}`);
+      if (failed > 0) {
+        throw new Error(
+          `soak: ${failed} of the ${result.requests.total} requests from ${from} to ${done} failed (${JSON.stringify(checkpoint.failures)}); ` +
+            'the memory of failing requests says nothing of the graph\'s, so the soak stops here',
+        );
+      }
     }
     const first = checkpoints[0] as SoakCheckpoint;
     const last = checkpoints[checkpoints.length - 1] as SoakCheckpoint;
     return {
       scenarios: plans.map((planned) => planned.id),
+      upstream: upstream.kind,
       checkpoints,
       rssGrowthMb: last.rssMb - first.rssMb,
       heapUsedGrowthMb: Number((last.heapUsedMb - first.heapUsedMb).toFixed(1)),
@@ -954,7 +1024,7 @@ try {
         const planned = await plan(scenario.id, scenario.name, body, comparedBody);
         if (compared && planned.comparedGraph) await once(planned.comparedGraph);
         await upstream.setMode('replay');
-        if (kind === 'emulators') plans.push(planned);
+        if (kind === soakUpstream) plans.push(planned);
         const result = await throughput(planned);
         throughputResults.push(result);
         const shares = [...result.upstreamCoreShareByRound.graph, ...result.upstreamCoreShareByRound.passThrough];
@@ -998,7 +1068,7 @@ try {
           }
         }
       }
-      if (kind === 'emulators' && settings.soakRequests > 0) soakResult = await soak(plans);
+      if (kind === soakUpstream && settings.soakRequests > 0) soakResult = await soak(plans);
     } finally {
       await stopTargets();
     }
@@ -1089,7 +1159,7 @@ if (soakResult) {
   const first = soakResult.checkpoints[0] as SoakCheckpoint;
   const last = soakResult.checkpoints[soakResult.checkpoints.length - 1] as SoakCheckpoint;
   console.log(
-    `\nSoak (${soakResult.scenarios.join(' + ')}, a fresh graph): after ${first.requests} requests RSS ${first.rssMb} MB, heap ${first.heapUsedMb} MB; ` +
+    `\nSoak (${soakResult.scenarios.join(' + ')}, a fresh graph, against the ${soakResult.upstream === 'replay' ? 'replay server' : 'emulators'}): after ${first.requests} requests RSS ${first.rssMb} MB, heap ${first.heapUsedMb} MB; ` +
       `after ${last.requests} RSS ${last.rssMb} MB, heap ${last.heapUsedMb} MB (growth ${soakResult.rssGrowthMb} MB RSS, ${soakResult.heapUsedGrowthMb} MB heap); ` +
       `RSS peak ${Math.max(...soakResult.checkpoints.map((checkpoint) => checkpoint.rssPeakMb))} MB; ` +
       `${soakResult.checkpoints.reduce((sum, checkpoint) => sum + checkpoint.failed, 0)} failed.`,

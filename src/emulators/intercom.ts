@@ -1024,8 +1024,14 @@ export async function startIntercomEmulator(options: IntercomEmulatorOptions = {
   const data = intercomDemoData(options);
   const token = options.token ?? INTERCOM_DEFAULT_TOKEN;
   const initialClock = options.now ?? Date.now;
+  // Without rate limits (EMULATOR_RATE_LIMITS=off) the window is one no load reaches; a switch given still wins.
+  const initialSwitches = (): IntercomSwitches => ({
+    ...DEFAULT_INTERCOM_SWITCHES,
+    ...(options.rateLimits === false ? { rateLimitPerWindow: Number.MAX_SAFE_INTEGER } : {}),
+    ...options.switches,
+  });
   const state = {
-    switches: { ...DEFAULT_INTERCOM_SWITCHES, ...options.switches },
+    switches: initialSwitches(),
     now: initialClock,
     defaultVersion: options.defaultVersion ?? '2.11',
   };
@@ -1042,7 +1048,7 @@ export async function startIntercomEmulator(options: IntercomEmulatorOptions = {
       state.switches = { ...state.switches, ...patch };
     },
     resetSwitches: () => {
-      state.switches = { ...DEFAULT_INTERCOM_SWITCHES, ...options.switches };
+      state.switches = initialSwitches();
     },
     records: () => data.records,
     addConversation: (createdAt) => {

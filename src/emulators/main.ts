@@ -1,6 +1,6 @@
 import type { Provider } from '../domain.js';
 import { defaultEmulatorPorts, startEmulators } from './index.js';
-import { readLiveRate } from './options.js';
+import { readLiveRate, readRateLimits } from './options.js';
 
 const DEFAULT_EMULATOR_PORTS = defaultEmulatorPorts();
 
@@ -20,13 +20,15 @@ if (unknown && unknown.length > 0) {
 }
 
 let liveRatePerMinute: number;
+let rateLimits: boolean;
 try {
   liveRatePerMinute = readLiveRate(process.env, 0);
+  rateLimits = readRateLimits(process.env);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
 }
-const set = await startEmulators({ ports, seed, size, liveRatePerMinute, ...(only ? { only: only as Provider[] } : {}) });
+const set = await startEmulators({ ports, seed, size, liveRatePerMinute, rateLimits, ...(only ? { only: only as Provider[] } : {}) });
 for (const [key, value] of Object.entries(set.env)) console.log(`${key}=${value}`);
 console.error('# emulators running; Ctrl-C stops them. Control routes: <base origin>/__control/{log,counters,connections,faults,latency,reset,live,conversations}');
 const stop = (): void => {

@@ -10,6 +10,19 @@ export interface EmulatorOptions {
   port?: number;
   /** Credential the emulator accepts. */
   token?: string;
+  /**
+   * `false` (`EMULATOR_RATE_LIMITS=off`): an emulator that models its vendor's rate window answers every call
+   * instead, so a load such as the bench's measures the graph, not the window. Default: the vendor's window.
+   */
+  rateLimits?: boolean;
+}
+
+/** `EMULATOR_RATE_LIMITS`: `on` (default) or `off` (see `EmulatorOptions.rateLimits`). */
+export function readRateLimits(env: Record<string, string | undefined>): boolean {
+  const raw = env.EMULATOR_RATE_LIMITS?.trim().toLowerCase();
+  if (!raw || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`EMULATOR_RATE_LIMITS must be on or off, got "${env.EMULATOR_RATE_LIMITS}"`);
 }
 
 /**

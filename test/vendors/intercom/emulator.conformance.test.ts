@@ -11,6 +11,7 @@ import {
   type IntercomWireConversation,
   type IntercomWirePart,
 } from '../../../src/emulators/intercom.js';
+import { readRateLimits } from '../../../src/emulators/options.js';
 
 /** Conformance of the Intercom emulator with shared/providers/intercom-conversations.md, over real HTTP. */
 
@@ -155,6 +156,35 @@ describe('Intercom emulator: authentication, headers, errors', () => {
     expect((await call('GET', '/conversations')).headers['retry-after']).toBe('9');
     clock = reset * 1000;
     expect((await call('GET', '/conversations')).status).toBe(200);
+  });
+});
+
+describe('Intercom emulator without rate limits (EMULATOR_RATE_LIMITS=off, as the bench starts it)', () => {
+  it('answers past the window\'s 1,667 calls; a rateLimitPerWindow switch given still wins; EMULATOR_RATE_LIMITS read as on/off', async () => {
+    const fixed = ANCHOR.getTime() + 1_000;
+    const unlimited = await startIntercomEmulator({ anchor: ANCHOR, now: () => fixed, rateLimits: false });
+    const limited = await startIntercomEmulator({ anchor: ANCHOR, now: () => fixed, rateLimits: false, switches: { rateLimitPerWindow: 2 } });
+    try {
+      const statusOf = async (emulator: IntercomEmulator): Promise<number> => {
+        const response = await request(`${emulator.emulator.baseUrl}/conversations?per_page=1`, { headers: { authorization: `Bearer ${emulator.token}`, accept: 'application/json' } });
+        await response.body.dump();
+        return response.statusCode;
+      };
+      const statuses: number[] = [];
+      for (let batch = 0; batch < 34; batch += 1) statuses.push(...(await Promise.all(Array.from({ length: 50 }, () => statusOf(unlimited)))));
+      expect(statuses).toHaveLength(1_700);
+      expect(statuses.every((status) => status === 200)).toBe(true);
+      unlimited.resetSwitches();
+      expect(unlimited.switches.rateLimitPerWindow).toBeGreaterThan(1_000_000);
+      expect([await statusOf(limited), await statusOf(limited), await statusOf(limited)]).toEqual([200, 200, 429]);
+    } finally {
+      await unlimited.emulator.close();
+      await limited.emulator.close();
+    }
+    expect(readRateLimits({})).toBe(true);
+    expect(readRateLimits({ EMULATOR_RATE_LIMITS: 'on' })).toBe(true);
+    expect(readRateLimits({ EMULATOR_RATE_LIMITS: 'OFF' })).toBe(false);
+    expect(() => readRateLimits({ EMULATOR_RATE_LIMITS: 'none' })).toThrow(/EMULATOR_RATE_LIMITS/);
   });
 });
 
