@@ -30,7 +30,7 @@ const LAYERS = [
   ['vendors', layer('vendors/[^/]+/')],
   ['vendor-port', layer('vendors/(port|vendor-module|vendor-settings|vendor-ids|filter-values|path-segment|concurrency)\\.ts$')],
   ['streams', layer('streams/')],
-  ['http', layer('vendors/(http|http-settings|coalesce|wire-schema)\\.ts$')],
+  ['http', layer('vendors/(http|http-settings|coalesce|wire-schema|vendor-client)\\.ts$')],
 ];
 
 /** Ports every layer may import; they import only each other. */

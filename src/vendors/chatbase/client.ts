@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import { VendorClient } from '../vendor-client.js';
 import type { UpstreamHooks } from '../upstream-runtime.js';
-import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 import type { ChatbaseQuery } from './filter.js';
 
@@ -44,11 +44,9 @@ export function chatbaseHeaders(config: ChatbaseConfig): Record<string, string> 
 }
 
 /** The one class that talks to Chatbase. Its error bodies are `{ message }`, with no code: the HTTP status decides. */
-export class ChatbaseClient {
-  private readonly http: HttpClient;
-
+export class ChatbaseClient extends VendorClient {
   constructor(config: ChatbaseConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
-    this.http = new HttpClient({
+    super({
       provider: 'CHATBASE',
       baseUrl: config.baseUrl,
       headers: chatbaseHeaders(config),
@@ -60,19 +58,5 @@ export class ChatbaseClient {
   /** `GET /get-conversations`: one page of one chatbot's conversations. */
   getConversations(query: ChatbaseListQuery): Promise<ChatbaseList> {
     return this.http.get({ endpoint: '/get-conversations', path: '/get-conversations', query: { ...query }, schema: listSchema });
-  }
-
-  /** Digest of the credential headers (HttpClient.credential): keys shared-store entries, never the secret. */
-  get credential(): string {
-    return this.http.credential;
-  }
-
-  /** Requests sent so far, retries included. */
-  get requestCount(): number {
-    return this.http.requestCount;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
   }
 }

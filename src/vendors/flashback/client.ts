@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import { VendorClient } from '../vendor-client.js';
 import type { UpstreamHooks } from '../upstream-runtime.js';
-import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 
 const creatorSchema = z.object({
@@ -57,11 +57,9 @@ export function flashbackHeaders(config: FlashbackConfig): Record<string, string
   return { authorization: `Bearer ${config.token}` };
 }
 
-export class FlashbackClient {
-  private readonly http: HttpClient;
-
+export class FlashbackClient extends VendorClient {
   constructor(config: FlashbackConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
-    this.http = new HttpClient({
+    super({
       provider: 'FLASHBACK',
       baseUrl: config.baseUrl,
       headers: flashbackHeaders(config),
@@ -72,9 +70,5 @@ export class FlashbackClient {
 
   listConversations(query: FlashbackListQuery): Promise<FlashbackList> {
     return this.http.get({ endpoint: '/conversation', path: '/conversation', query: { ...query }, schema: listSchema });
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
   }
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import { VendorClient } from '../vendor-client.js';
 import type { UpstreamHooks } from '../upstream-runtime.js';
 import type { JsonValue } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 import { INTERCOM_PROVIDER } from './ids.js';
 
@@ -183,15 +183,9 @@ function isNotFound(error: unknown): boolean {
   return error instanceof UpstreamError && error.facts.code === ErrorCode.UPSTREAM_NOT_FOUND && error.facts.vendorCode === 'not_found';
 }
 
-export class IntercomClient {
-  private readonly http: HttpClient;
-
+export class IntercomClient extends VendorClient {
   constructor(config: IntercomConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
-    this.http = new HttpClient({ provider: INTERCOM_PROVIDER, baseUrl: config.baseUrl, headers: intercomHeaders(config), ...settings, ...hooks });
-  }
-
-  get credential(): string {
-    return this.http.credential;
+    super({ provider: INTERCOM_PROVIDER, baseUrl: config.baseUrl, headers: intercomHeaders(config), ...settings, ...hooks });
   }
 
   async searchConversations(body: IntercomSearchBody): Promise<IntercomSearchPage> {
@@ -256,9 +250,5 @@ export class IntercomClient {
   async listAdmins(): Promise<IntercomAdminWire[]> {
     const answer = await this.http.get({ endpoint: '/admins', path: '/admins', schema: adminsSchema, vendorCode: intercomVendorCode, retryAfterFrom: intercomRetryAfter });
     return answer.admins;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import { VendorClient } from '../vendor-client.js';
 import type { UpstreamHooks } from '../upstream-runtime.js';
-import { HttpClient } from '../http.js';
 import { wireSchema } from '../wire-schema.js';
 
 const instant = z.string().datetime({ offset: true });
@@ -73,11 +73,9 @@ export function moveworksConversationsHeaders(config: MoveworksConversationsConf
   return { authorization: `Bearer ${config.token}`, 'assistant-name': config.assistantName };
 }
 
-export class MoveworksConversationsClient {
-  private readonly http: HttpClient;
-
+export class MoveworksConversationsClient extends VendorClient {
   constructor(config: MoveworksConversationsConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
-    this.http = new HttpClient({
+    super({
       provider: 'MOVEWORKS_CONVERSATIONS',
       baseUrl: config.baseUrl,
       headers: moveworksConversationsHeaders(config),
@@ -115,19 +113,5 @@ export class MoveworksConversationsClient {
       vendorCode: moveworksErrorCode,
     });
     return { items: body.messages, nextCursor: body.metadata?.next_cursor ?? null };
-  }
-
-  /** Digest of the credential headers (HttpClient.credential): keys shared-store entries, never the secret. */
-  get credential(): string {
-    return this.http.credential;
-  }
-
-  /** Requests sent so far, retries included. */
-  get requestCount(): number {
-    return this.http.requestCount;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { HttpClient } from '../http.js';
 import type { HttpSettings } from '../http-settings.js';
+import { VendorClient } from '../vendor-client.js';
 import type { UpstreamHooks } from '../upstream-runtime.js';
 import { looseInstant, wireSchema, type WireSchema } from '../wire-schema.js';
 import type { Query } from './query.js';
@@ -103,22 +103,15 @@ export function moveworksDataHeaders(config: MoveworksDataConfig): Record<string
 }
 
 /** One client for the three tables; every call goes through its HttpClient. */
-export class MoveworksDataClient {
-  private readonly http: HttpClient;
-
+export class MoveworksDataClient extends VendorClient {
   constructor(config: MoveworksDataConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
-    this.http = new HttpClient({
+    super({
       provider: 'MOVEWORKS_DATA',
       baseUrl: config.baseUrl,
       headers: moveworksDataHeaders(config),
       ...settings,
       ...hooks,
     });
-  }
-
-  /** Requests sent so far (retries and nextLinks included). */
-  get requestCount(): number {
-    return this.http.requestCount;
   }
 
   /** One page of a table. */
@@ -152,10 +145,6 @@ export class MoveworksDataClient {
       rows.push(...page.rows);
     }
     return { rows, count };
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
   }
 
   private async page<K extends Table>(table: K, request: { path: string; query?: Query; absoluteUrl?: string }): Promise<ODataPage<Rows[K]>> {

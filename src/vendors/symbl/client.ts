@@ -1,9 +1,10 @@
 import { z } from 'zod/v4';
 import type { HttpSettings } from '../http-settings.js';
+import { VendorClient } from '../vendor-client.js';
 import type { UpstreamHooks } from '../upstream-runtime.js';
 import type { JsonValue } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
-import { HttpClient, type QueryValue } from '../http.js';
+import type { QueryValue } from '../http.js';
 import { looseInstant, wireSchema, type WireSchema } from '../wire-schema.js';
 
 /** Zod schemas of the Symbl.ai Conversation API's JSON (docs + COMPANIONS.md). Lenient where the docs are vague. */
@@ -94,27 +95,15 @@ export function symblHeaders(config: SymblConfig): Record<string, string> {
 }
 
 /** One class per upstream; one method per resource; every call through `request()`. */
-export class SymblClient {
-  private readonly http: HttpClient;
-
+export class SymblClient extends VendorClient {
   constructor(config: SymblConfig, settings: HttpSettings, hooks: UpstreamHooks = {}) {
-    this.http = new HttpClient({
+    super({
       provider: 'SYMBL',
       baseUrl: config.baseUrl,
       headers: symblHeaders(config),
       ...settings,
       ...hooks,
     });
-  }
-
-  /** Digest of the credential headers (HttpClient.credential): keys shared-store entries, never the secret. */
-  get credential(): string {
-    return this.http.credential;
-  }
-
-  /** Requests sent so far, retries included. */
-  get requestCount(): number {
-    return this.http.requestCount;
   }
 
   async listConversations(query: SymblListQuery): Promise<SymblConversationWire[]> {
@@ -138,10 +127,6 @@ export class SymblClient {
   async getMembers(conversationId: string): Promise<SymblMemberWire[] | null> {
     const body = await this.orNull(this.request('/conversations/{id}/members', `/conversations/${encodeURIComponent(conversationId)}/members`, membersSchema));
     return body ? body.members : null;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
   }
 
   private request<T>(endpoint: string, path: string, schema: WireSchema<T>, query?: Record<string, QueryValue>): Promise<T> {
