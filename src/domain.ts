@@ -86,3 +86,68 @@ export function createdAtInRange(createdAt: Date, range: ConversationFilter['cre
   if (range.to && t >= range.to.getTime()) return false;
   return true;
 }
+
+/** A conversation's fields past its key (provider, vendor id, `createdAt`), as a vendor's mapper builds them. */
+export type ConversationBody = Omit<Conversation, 'provider' | 'providerId' | 'createdAt'>;
+
+/**
+ * A conversation mapped in two steps: its key (provider, vendor id, `createdAt`: what the streams order, bound
+ * and merge by) when its vendor's list is read, the rest (`mapBody`, once) when one of those fields is first
+ * read. A page reads every item of the vendor pages it fetches (about 190 for a merged page of 20) and shows
+ * few of them. Each vendor's mapper subclasses it; the fields are prototype getters, not accessors of an object
+ * literal, which V8 builds slowly. `toJSON` gives the plain conversation (the live inbox sends them as JSON).
+ */
+export abstract class DeferredConversation implements Conversation {
+  // Fields declared, not defined (here and in the subclasses): a class field costs each instance a call of
+  // V8's member initializer, plain assignments in the constructor do not (docs/benchmarks.md, "Third round: CPU").
+  declare readonly provider: Provider;
+  declare readonly providerId: string;
+  declare readonly createdAt: Date;
+  /** Absent until a field past the key is read. */
+  declare private mapped: ConversationBody | undefined;
+  protected constructor(provider: Provider, providerId: string, createdAt: Date) {
+    this.provider = provider;
+    this.providerId = providerId;
+    this.createdAt = createdAt;
+  }
+  protected abstract mapBody(): ConversationBody;
+  private body(): ConversationBody {
+    return (this.mapped ??= this.mapBody());
+  }
+  get updatedAt(): Date | null {
+    return this.body().updatedAt;
+  }
+  get title(): string | null {
+    return this.body().title;
+  }
+  get creator(): Person | null {
+    return this.body().creator;
+  }
+  get members(): Person[] | null {
+    return this.body().members;
+  }
+  get messages(): Message[] | null {
+    return this.body().messages;
+  }
+  get details(): ConversationDetails {
+    return this.body().details;
+  }
+  toJSON(): Conversation {
+    return plainConversation(this);
+  }
+}
+
+/** The conversation as a plain object of its fields (what JSON and a deep comparison see). */
+export function plainConversation(conversation: Conversation): Conversation {
+  return {
+    provider: conversation.provider,
+    providerId: conversation.providerId,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+    title: conversation.title,
+    creator: conversation.creator,
+    members: conversation.members,
+    messages: conversation.messages,
+    details: conversation.details,
+  };
+}

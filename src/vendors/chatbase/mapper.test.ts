@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { plainConversation } from '../../domain.js';
 import type { ChatbaseConversationWire } from './client.js';
 import { customerPerson, mapConversation, messageRole } from './mapper.js';
 
@@ -18,7 +19,7 @@ const wire: ChatbaseConversationWire = {
 describe('Chatbase mapper', () => {
   it('maps a conversation with its customer as creator and only member', () => {
     const person = customerPerson('José García');
-    expect(mapConversation(wire, 'support-bot')).toEqual({
+    expect(plainConversation(mapConversation(wire, 'support-bot'))).toEqual({
       provider: 'CHATBASE',
       providerId: 'conv-1',
       createdAt: new Date('2024-07-10T12:34:56.789Z'),

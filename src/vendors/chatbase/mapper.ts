@@ -1,4 +1,4 @@
-import type { Conversation, ConversationDetails, Message, MessageRole, Person } from '../../domain.js';
+import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole, type Person } from '../../domain.js';
 import type { ChatbaseConversationWire } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -51,29 +51,43 @@ export function mapMessages(wire: ChatbaseConversationWire, customer: Person | n
 }
 
 /**
- * `chatbotId` is the chatbot the conversation was read from: the one a look-up must ask again. The inline
- * messages are mapped when first read: a page maps every conversation of its upstream pages, most of which
- * no query asks the messages of.
+ * Key at once, the rest when first read (DeferredConversation); the inline messages only when they are read,
+ * apart from the rest: a page maps every conversation of its upstream pages, few of which any query asks the
+ * messages of.
  */
+class ChatbaseConversation extends DeferredConversation {
+  declare private readonly wire: ChatbaseConversationWire;
+  declare private readonly chatbotId: string;
+  /** Absent until the messages are read. */
+  declare private mappedMessages: Message[] | undefined;
+  constructor(wire: ChatbaseConversationWire, chatbotId: string) {
+    super('CHATBASE', wire.id, new Date(wire.created_at));
+    this.wire = wire;
+    this.chatbotId = chatbotId;
+  }
+  protected mapBody(): ConversationBody {
+    const wire = this.wire;
+    const customer = customerPerson(wire.customer);
+    return {
+      updatedAt: null,
+      title: null,
+      creator: customer,
+      members: customer ? [customer] : [],
+      messages: null,
+      details: {
+        provider: 'CHATBASE',
+        chatbotId: this.chatbotId,
+        source: wire.source ?? null,
+        customer: wire.customer ?? null,
+      } satisfies ChatbaseDetails,
+    };
+  }
+  override get messages(): Message[] {
+    return (this.mappedMessages ??= mapMessages(this.wire, this.creator));
+  }
+}
+
+/** `chatbotId` is the chatbot the conversation was read from: the one a look-up must ask again. */
 export function mapConversation(wire: ChatbaseConversationWire, chatbotId: string): Conversation {
-  const customer = customerPerson(wire.customer);
-  let messages: Message[] | undefined;
-  return {
-    provider: 'CHATBASE',
-    providerId: wire.id,
-    createdAt: new Date(wire.created_at),
-    updatedAt: null,
-    title: null,
-    creator: customer,
-    members: customer ? [customer] : [],
-    get messages(): Message[] {
-      return (messages ??= mapMessages(wire, customer));
-    },
-    details: {
-      provider: 'CHATBASE',
-      chatbotId,
-      source: wire.source ?? null,
-      customer: wire.customer ?? null,
-    } satisfies ChatbaseDetails,
-  };
+  return new ChatbaseConversation(wire, chatbotId);
 }

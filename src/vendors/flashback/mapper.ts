@@ -1,4 +1,4 @@
-import type { Conversation, ConversationDetails, Person } from '../../domain.js';
+import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type Person } from '../../domain.js';
 import type { FlashbackConversationWire } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -13,36 +13,46 @@ export interface FlashbackDetails extends ConversationDetails {
   tokensOut: string | null;
 }
 
-export function toConversation(wire: FlashbackConversationWire): Conversation {
-  const creator: Person | null = wire.creator
-    ? {
+/** Key at once, the rest when first read (DeferredConversation). */
+class FlashbackConversation extends DeferredConversation {
+  declare private readonly wire: FlashbackConversationWire;
+  constructor(wire: FlashbackConversationWire) {
+    super('FLASHBACK', wire.id, new Date(wire.createdAt));
+    this.wire = wire;
+  }
+  protected mapBody(): ConversationBody {
+    const wire = this.wire;
+    const creator: Person | null = wire.creator
+      ? {
+          provider: 'FLASHBACK',
+          providerId: wire.creator.id,
+          displayName: [wire.creator.name, wire.creator.lastName].filter(Boolean).join(' ') || null,
+          firstName: wire.creator.name ?? null,
+          lastName: wire.creator.lastName ?? null,
+          email: wire.creator.email ?? null,
+          department: null,
+          role: null,
+        }
+      : null;
+    return {
+      updatedAt: wire.lastUpdatedAt ? new Date(wire.lastUpdatedAt) : null,
+      title: null,
+      creator,
+      members: creator ? [creator] : [],
+      messages: null,
+      details: {
         provider: 'FLASHBACK',
-        providerId: wire.creator.id,
-        displayName: [wire.creator.name, wire.creator.lastName].filter(Boolean).join(' ') || null,
-        firstName: wire.creator.name ?? null,
-        lastName: wire.creator.lastName ?? null,
-        email: wire.creator.email ?? null,
-        department: null,
-        role: null,
-      }
-    : null;
-  return {
-    provider: 'FLASHBACK',
-    providerId: wire.id,
-    createdAt: new Date(wire.createdAt),
-    updatedAt: wire.lastUpdatedAt ? new Date(wire.lastUpdatedAt) : null,
-    title: null,
-    creator,
-    members: creator ? [creator] : [],
-    messages: null,
-    details: {
-      provider: 'FLASHBACK',
-      orgId: wire.orgId ?? null,
-      workspaceId: wire.workspaceId ?? null,
-      repoId: wire.repoId ?? null,
-      createdBy: wire.createdBy ?? null,
-      tokensIn: wire.tokensIn ?? null,
-      tokensOut: wire.tokensOut ?? null,
-    } satisfies FlashbackDetails,
-  };
+        orgId: wire.orgId ?? null,
+        workspaceId: wire.workspaceId ?? null,
+        repoId: wire.repoId ?? null,
+        createdBy: wire.createdBy ?? null,
+        tokensIn: wire.tokensIn ?? null,
+        tokensOut: wire.tokensOut ?? null,
+      } satisfies FlashbackDetails,
+    };
+  }
+}
+
+export function toConversation(wire: FlashbackConversationWire): Conversation {
+  return new FlashbackConversation(wire);
 }

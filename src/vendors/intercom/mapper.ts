@@ -1,4 +1,4 @@
-import type { Conversation, ConversationDetails, JsonObject, Message, MessageRole, Person } from '../../domain.js';
+import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type JsonObject, type Message, type MessageRole, type Person } from '../../domain.js';
 import type { IntercomAdminWire, IntercomAuthorWire, IntercomContactWire, IntercomConversationWire, IntercomFullConversationWire, IntercomPartWire } from './client.js';
 import { INTERCOM_PROVIDER } from './ids.js';
 
@@ -115,50 +115,60 @@ export function personOfAdmin(id: string, admin: IntercomAdminWire | undefined):
   };
 }
 
+/** Key at once, the rest when first read (DeferredConversation). */
+class IntercomConversation extends DeferredConversation {
+  declare private readonly wire: IntercomConversationWire;
+  constructor(wire: IntercomConversationWire) {
+    super(INTERCOM_PROVIDER, wire.id, new Date(wire.created_at * 1000));
+    this.wire = wire;
+  }
+  protected mapBody(): ConversationBody {
+    const wire = this.wire;
+    const ai = wire.ai_agent ?? null;
+    const details: IntercomDetails = {
+      provider: 'INTERCOM',
+      state: wire.state ?? null,
+      open: wire.open ?? null,
+      read: wire.read ?? null,
+      priority: wire.priority ?? null,
+      adminAssigneeId: integerId(wire.admin_assignee_id),
+      teamAssigneeId: integerId(wire.team_assignee_id),
+      tags: (wire.tags?.tags ?? []).map((tag) => tag.name),
+      customAttributes: (wire.custom_attributes ?? {}) as JsonObject,
+      aiAgent: {
+        participated: wire.ai_agent_participated ?? false,
+        resolutionState: ai?.resolution_state ?? null,
+        lastAnswerType: ai?.last_answer_type ?? null,
+        sourceType: ai?.source_type ?? null,
+        sourceTitle: ai?.source_title ?? null,
+        rating: ai?.rating ?? null,
+        ratingRemark: ai?.rating_remark ?? null,
+        contentSources: (ai?.content_sources?.content_sources ?? []).map((source) => ({
+          contentType: source.content_type ?? null,
+          title: source.title ?? null,
+          url: source.url ?? null,
+          locale: source.locale ?? null,
+        })),
+      },
+      contactIds: ids(wire.contacts?.contacts),
+      // The API sends `admins` (the SDKs override the spec's `teammates` key to it); read both.
+      teammateIds: ids(wire.teammates?.admins ?? wire.teammates?.teammates),
+      sourceAuthor: wire.source?.author ?? null,
+    };
+    return {
+      updatedAt: wire.updated_at === null || wire.updated_at === undefined ? null : new Date(wire.updated_at * 1000),
+      title: wire.title ?? null,
+      creator: wire.source?.author ? personOfAuthor(wire.source.author) : null,
+      // People are ids here: the adapter resolves them (contact search, /admins).
+      members: null,
+      messages: null,
+      details,
+    };
+  }
+}
+
 export function toConversation(wire: IntercomConversationWire): Conversation {
-  const ai = wire.ai_agent ?? null;
-  const details: IntercomDetails = {
-    provider: 'INTERCOM',
-    state: wire.state ?? null,
-    open: wire.open ?? null,
-    read: wire.read ?? null,
-    priority: wire.priority ?? null,
-    adminAssigneeId: integerId(wire.admin_assignee_id),
-    teamAssigneeId: integerId(wire.team_assignee_id),
-    tags: (wire.tags?.tags ?? []).map((tag) => tag.name),
-    customAttributes: (wire.custom_attributes ?? {}) as JsonObject,
-    aiAgent: {
-      participated: wire.ai_agent_participated ?? false,
-      resolutionState: ai?.resolution_state ?? null,
-      lastAnswerType: ai?.last_answer_type ?? null,
-      sourceType: ai?.source_type ?? null,
-      sourceTitle: ai?.source_title ?? null,
-      rating: ai?.rating ?? null,
-      ratingRemark: ai?.rating_remark ?? null,
-      contentSources: (ai?.content_sources?.content_sources ?? []).map((source) => ({
-        contentType: source.content_type ?? null,
-        title: source.title ?? null,
-        url: source.url ?? null,
-        locale: source.locale ?? null,
-      })),
-    },
-    contactIds: ids(wire.contacts?.contacts),
-    // The API sends `admins` (the SDKs override the spec's `teammates` key to it); read both.
-    teammateIds: ids(wire.teammates?.admins ?? wire.teammates?.teammates),
-    sourceAuthor: wire.source?.author ?? null,
-  };
-  return {
-    provider: INTERCOM_PROVIDER,
-    providerId: wire.id,
-    createdAt: new Date(wire.created_at * 1000),
-    updatedAt: wire.updated_at === null || wire.updated_at === undefined ? null : new Date(wire.updated_at * 1000),
-    title: wire.title ?? null,
-    creator: wire.source?.author ? personOfAuthor(wire.source.author) : null,
-    // People are ids here: the adapter resolves them (contact search, /admins).
-    members: null,
-    messages: null,
-    details,
-  };
+  return new IntercomConversation(wire);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Conversation, ConversationDetails, Message, MessageRole } from '../../domain.js';
+import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole } from '../../domain.js';
 import type { MoveworksConversationWire, MoveworksMessageWire } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -8,20 +8,29 @@ export interface MoveworksConversationsDetails extends ConversationDetails {
   archived: boolean;
 }
 
-/** The vendor's data has no people: no creator, no members. */
+/** Key at once, the rest when first read (DeferredConversation). The vendor's data has no people: no creator, no members. */
+class MoveworksConversation extends DeferredConversation {
+  declare private readonly wire: MoveworksConversationWire;
+  constructor(wire: MoveworksConversationWire) {
+    super('MOVEWORKS_CONVERSATIONS', wire.conversation_id, new Date(wire.created_at));
+    this.wire = wire;
+  }
+  protected mapBody(): ConversationBody {
+    const wire = this.wire;
+    const title = wire.title ?? null;
+    return {
+      updatedAt: new Date(wire.updated_at),
+      title,
+      creator: null,
+      members: [],
+      messages: null,
+      details: { provider: 'MOVEWORKS_CONVERSATIONS', title, archived: wire.archived } satisfies MoveworksConversationsDetails,
+    };
+  }
+}
+
 export function toConversation(wire: MoveworksConversationWire): Conversation {
-  const title = wire.title ?? null;
-  return {
-    provider: 'MOVEWORKS_CONVERSATIONS',
-    providerId: wire.conversation_id,
-    createdAt: new Date(wire.created_at),
-    updatedAt: new Date(wire.updated_at),
-    title,
-    creator: null,
-    members: [],
-    messages: null,
-    details: { provider: 'MOVEWORKS_CONVERSATIONS', title, archived: wire.archived } satisfies MoveworksConversationsDetails,
-  };
+  return new MoveworksConversation(wire);
 }
 
 function roleOf(actor: string): MessageRole {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { plainConversation } from '../../domain.js';
 import type { WireUser } from './client.js';
 import { memberIds, roleOf, toConversation, toMessage, toPerson } from './mapper.js';
 
 describe('Moveworks Data mapper', () => {
   it('maps a conversation with missing optional columns', () => {
-    expect(toConversation({ id: 'c1', created_time: '2025-01-02T03:04:05.678Z' })).toEqual({
+    expect(plainConversation(toConversation({ id: 'c1', created_time: '2025-01-02T03:04:05.678Z' }))).toEqual({
       provider: 'MOVEWORKS_DATA',
       providerId: 'c1',
       createdAt: new Date('2025-01-02T03:04:05.678Z'),

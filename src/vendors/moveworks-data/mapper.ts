@@ -1,4 +1,4 @@
-import type { Conversation, ConversationDetails, Message, MessageRole, Person } from '../../domain.js';
+import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole, type Person } from '../../domain.js';
 import type { WireConversation, WireInteraction, WireUser } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -13,24 +13,34 @@ export interface MoveworksDataDetails extends ConversationDetails {
 
 const blankToNull = (value: string | null | undefined): string | null => (value === undefined || value === null || value === '' ? null : value);
 
+/** Key at once, the rest when first read (DeferredConversation). */
+class MoveworksDataConversation extends DeferredConversation {
+  declare private readonly wire: WireConversation;
+  constructor(wire: WireConversation) {
+    super('MOVEWORKS_DATA', wire.id, new Date(wire.created_time));
+    this.wire = wire;
+  }
+  protected mapBody(): ConversationBody {
+    const wire = this.wire;
+    return {
+      updatedAt: wire.last_updated_time ? new Date(wire.last_updated_time) : null,
+      // The vendor has no title; the detected domain and route are kept in details.
+      title: null,
+      creator: null,
+      members: null,
+      messages: null,
+      details: {
+        provider: 'MOVEWORKS_DATA',
+        userId: blankToNull(wire.user_id),
+        route: blankToNull(wire.route),
+        primaryDomain: blankToNull(wire.primary_domain),
+      } satisfies MoveworksDataDetails,
+    };
+  }
+}
+
 export function toConversation(wire: WireConversation): Conversation {
-  return {
-    provider: 'MOVEWORKS_DATA',
-    providerId: wire.id,
-    createdAt: new Date(wire.created_time),
-    updatedAt: wire.last_updated_time ? new Date(wire.last_updated_time) : null,
-    // The vendor has no title; the detected domain and route are kept in details.
-    title: null,
-    creator: null,
-    members: null,
-    messages: null,
-    details: {
-      provider: 'MOVEWORKS_DATA',
-      userId: blankToNull(wire.user_id),
-      route: blankToNull(wire.route),
-      primaryDomain: blankToNull(wire.primary_domain),
-    } satisfies MoveworksDataDetails,
-  };
+  return new MoveworksDataConversation(wire);
 }
 
 export function toPerson(wire: WireUser): Person {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { plainConversation } from '../../domain.js';
 import { toConversation, toMessage } from './mapper.js';
 
 describe('Symbl mapper', () => {
@@ -12,7 +13,7 @@ describe('Symbl mapper', () => {
       members: [{ name: 'John', email: 'john@example.com' }, { id: 'm2', name: 'Mary' }],
       metadata: { key: 'value', agentId: 'johndoe' },
     });
-    expect(conversation).toEqual({
+    expect(plainConversation(conversation)).toEqual({
       provider: 'SYMBL',
       providerId: '4866329603473408',
       createdAt: new Date('2021-02-27T15:53:05.594Z'),

@@ -1,4 +1,4 @@
-import type { Conversation, ConversationDetails, JsonObject, Message, Person } from '../../domain.js';
+import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type JsonObject, type Message, type Person } from '../../domain.js';
 import type { SymblConversationWire, SymblMemberWire, SymblMessageWire } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -37,24 +37,34 @@ export function toPerson(member: SymblMemberWire): Person {
   return person(member.id, member.name, member.email);
 }
 
+/** Key at once, the rest when first read (DeferredConversation). */
+class SymblConversation extends DeferredConversation {
+  declare private readonly wire: SymblConversationWire;
+  constructor(wire: SymblConversationWire) {
+    super('SYMBL', wire.id, new Date(wire.startTime));
+    this.wire = wire;
+  }
+  protected mapBody(): ConversationBody {
+    const wire = this.wire;
+    return {
+      updatedAt: null,
+      title: wire.name ?? null,
+      creator: null,
+      members: (wire.members ?? []).map(toPerson),
+      messages: null,
+      details: {
+        provider: 'SYMBL',
+        type: wire.type ?? null,
+        name: wire.name ?? null,
+        endTime: wire.endTime ? new Date(wire.endTime) : null,
+        metadata: (wire.metadata ?? {}) as JsonObject,
+      } satisfies SymblDetails,
+    };
+  }
+}
+
 export function toConversation(wire: SymblConversationWire): Conversation {
-  return {
-    provider: 'SYMBL',
-    providerId: wire.id,
-    createdAt: new Date(wire.startTime),
-    updatedAt: null,
-    title: wire.name ?? null,
-    creator: null,
-    members: (wire.members ?? []).map(toPerson),
-    messages: null,
-    details: {
-      provider: 'SYMBL',
-      type: wire.type ?? null,
-      name: wire.name ?? null,
-      endTime: wire.endTime ? new Date(wire.endTime) : null,
-      metadata: (wire.metadata ?? {}) as JsonObject,
-    } satisfies SymblDetails,
-  };
+  return new SymblConversation(wire);
 }
 
 export function toMessage(wire: SymblMessageWire, conversationId: string): Message {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HttpSettings } from '../../../src/vendors/http-settings.js';
 import { MOVEWORKS_CONVERSATIONS_FILTER } from '../../../src/vendors/moveworks-conversations/filter.js';
-import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
+import { EMPTY_FILTER, plainConversation, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 import {
   startMoveworksConversationsEmulator,
@@ -220,7 +220,7 @@ describe('conversations, forward', () => {
     const byId = new Map(items.map((c) => [c.providerId, c]));
     const untitled = mw.conversations.find((c) => c.title === undefined && c.archived) as MoveworksWireConversation;
     const titled = mw.conversations.find((c) => c.title?.includes('\\')) as MoveworksWireConversation;
-    expect(byId.get(untitled.conversation_id)).toEqual({
+    expect(plainConversation(byId.get(untitled.conversation_id) as Conversation)).toEqual({
       provider: 'MOVEWORKS_CONVERSATIONS',
       providerId: untitled.conversation_id,
       createdAt: new Date(untitled.created_at),

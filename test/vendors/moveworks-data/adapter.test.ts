@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { HttpSettings } from '../../../src/vendors/http-settings.js';
 import { MOVEWORKS_DATA_FILTER } from '../../../src/vendors/moveworks-data/filter.js';
-import { EMPTY_FILTER, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
+import { EMPTY_FILTER, plainConversation, type Conversation, type ConversationFilter, type Message } from '../../../src/domain.js';
 import { ErrorCode, UpstreamError } from '../../../src/errors.js';
 import { DEFAULT_HTTP_SETTINGS } from '../../../src/vendors/http.js';
 import type { OrderedStream, Position, VendorAdapter, StreamChunk } from '../../../src/vendors/port.js';
@@ -153,7 +153,7 @@ describe('Moveworks Data adapter: conversations', () => {
     const session = adapter.openSession();
     const chunk = await session.conversations(EMPTY_FILTER).forward(null, 3);
     const first = [...mw.conversations].sort(newestFirst)[0] as MoveworksDataWireConversation;
-    expect(chunk.items[0]?.item).toEqual({
+    expect(plainConversation(chunk.items[0]?.item as Conversation)).toEqual({
       provider: 'MOVEWORKS_DATA',
       providerId: first.id,
       createdAt: new Date(first.created_time),
