@@ -38,6 +38,38 @@ export interface GraphContext {
   renewForEvent(): void;
 }
 
+/**
+ * The one scope object of an operation, standing for its current request scope (replaced per subscription
+ * event). A class, not an object literal with accessors: V8 builds those slowly, and every request has one.
+ */
+class CurrentScope implements RequestScope {
+  declare private readonly current: () => RequestScope;
+  constructor(current: () => RequestScope) {
+    this.current = current;
+  }
+  get requestId(): string {
+    return this.current().requestId;
+  }
+  get startedAt(): number {
+    return this.current().startedAt;
+  }
+  get deadlineAt(): number {
+    return this.current().deadlineAt;
+  }
+  get upstreamCallLimit(): number {
+    return this.current().upstreamCallLimit;
+  }
+  get upstreamCalls(): Map<Provider, number> {
+    return this.current().upstreamCalls;
+  }
+  takeUpstreamCall(provider: Provider): boolean {
+    return this.current().takeUpstreamCall(provider);
+  }
+  remainingMs(): number {
+    return this.current().remainingMs();
+  }
+}
+
 export interface ContextExtras {
   live?: LiveService | null;
   clientAddress?: string;
@@ -61,25 +93,7 @@ export function createContext(
   });
   // One object for the whole operation (execution runs inside it, traces key on it); what it stands for is
   // replaced for each event of a subscription, when the event is taken (not when the client asked for the next).
-  const scope: RequestScope = {
-    get requestId() {
-      return current.requestId;
-    },
-    get startedAt() {
-      return current.startedAt;
-    },
-    get deadlineAt() {
-      return current.deadlineAt;
-    },
-    get upstreamCallLimit() {
-      return current.upstreamCallLimit;
-    },
-    get upstreamCalls() {
-      return current.upstreamCalls;
-    },
-    takeUpstreamCall: (provider) => current.takeUpstreamCall(provider),
-    remainingMs: () => current.remainingMs(),
-  };
+  const scope = new CurrentScope(() => current);
   const modules = new Map(config.vendors.map((vendor) => [vendor.provider, vendor]));
   return {
     scope,

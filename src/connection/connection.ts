@@ -261,16 +261,7 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
   });
   return {
     edges,
-    pageInfo: {
-      hasNextPage: forward ? walk.hasMore : cameFromCursor,
-      hasPreviousPage: forward ? cameFromCursor : walk.hasMore,
-      get startCursor() {
-        return edges[0]?.cursor ?? resume();
-      },
-      get endCursor() {
-        return edges[edges.length - 1]?.cursor ?? resume();
-      },
-    },
+    pageInfo: new LazyPageInfo(forward ? walk.hasMore : cameFromCursor, forward ? cameFromCursor : walk.hasMore, edges, resume),
     failures: walk.failures,
     warnings: [
       ...(keyOf && decoded.keyless ? [{ key: null, warning: KEYLESS_CURSOR }] : []),
@@ -297,13 +288,47 @@ function once<T>(compute: () => T): () => T {
   };
 }
 
+/**
+ * Page info whose cursors are its first and last edges' (read when asked), or the resume cursor of a page
+ * without edges. A class, not an object literal with accessors: V8 builds those slowly, and every connection
+ * (each conversation's messages too) has one.
+ */
+class LazyPageInfo<T> implements PageInfo {
+  // Declared, assigned in the constructor: class fields cost each instance V8's member initializer (see DeferredConversation).
+  declare readonly hasNextPage: boolean;
+  declare readonly hasPreviousPage: boolean;
+  declare private readonly edges: readonly Edge<T>[];
+  declare private readonly resume: () => string | null;
+  constructor(hasNextPage: boolean, hasPreviousPage: boolean, edges: readonly Edge<T>[], resume: () => string | null) {
+    this.hasNextPage = hasNextPage;
+    this.hasPreviousPage = hasPreviousPage;
+    this.edges = edges;
+    this.resume = resume;
+  }
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? this.resume();
+  }
+  get endCursor(): string | null {
+    return this.edges[this.edges.length - 1]?.cursor ?? this.resume();
+  }
+}
+
+/** An edge whose cursor is computed on first read (see resolveConnection); a class for the same reason as LazyPageInfo. */
+class LazyEdge<T> implements Edge<T> {
+  declare readonly node: T;
+  declare private readonly cursorOf: () => string;
+  /** Absent until the cursor is read. */
+  declare private computed: string | undefined;
+  constructor(node: T, cursorOf: () => string) {
+    this.node = node;
+    this.cursorOf = cursorOf;
+  }
+  get cursor(): string {
+    return (this.computed ??= this.cursorOf());
+  }
+}
+
 /** An edge whose cursor is computed on first read (see resolveConnection). */
 export function lazyEdge<T>(node: T, cursorOf: () => string): Edge<T> {
-  const cursor = once(cursorOf);
-  return {
-    node,
-    get cursor() {
-      return cursor();
-    },
-  };
+  return new LazyEdge(node, cursorOf);
 }

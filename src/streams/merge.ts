@@ -333,12 +333,16 @@ export function packBoundary(boundary: Components): PackedComponent[] {
 
 /** An inner merge's item: its positions packed when first read (the outer merge reads few of them). */
 class MergedItem<T> implements StreamItem<T> {
-  private packedBefore: PackedComponent[] | undefined;
-  private packedAfter: PackedComponent[] | undefined;
-  constructor(
-    readonly item: T,
-    private readonly edge: MergedEdge<T>,
-  ) {}
+  // Declared, assigned in the constructor: class fields cost each instance a call of V8's member initializer.
+  declare readonly item: T;
+  declare private readonly edge: MergedEdge<T>;
+  /** Absent until read. */
+  declare private packedBefore: PackedComponent[] | undefined;
+  declare private packedAfter: PackedComponent[] | undefined;
+  constructor(item: T, edge: MergedEdge<T>) {
+    this.item = item;
+    this.edge = edge;
+  }
   get before(): Position {
     return (this.packedBefore ??= packBoundary(this.edge.before));
   }
