@@ -151,3 +151,49 @@ export function plainConversation(conversation: Conversation): Conversation {
     details: conversation.details,
   };
 }
+
+const DIGIT_0 = 48;
+
+/** The digits of `text` from `start` to `end` as a number, or -1 when one is not a digit. */
+function digitsAt(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let index = start; index < end; index += 1) {
+    const digit = text.charCodeAt(index) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * `Date.parse(text)`, the same number for every string, read without the engine's general parser when the text
+ * has the shape vendors send (`YYYY-MM-DDTHH:MM:SSZ`, with `.sss` or without): about a third of the time. A
+ * merged page reads several hundred instants (every item's, and the scans'). Anything else, and any field out
+ * of the ranges below, goes to `Date.parse`.
+ */
+export function parseInstant(text: string): number {
+  const length = text.length;
+  if (
+    (length === 24 || length === 20) &&
+    text.charCodeAt(length - 1) === 90 /* Z */ &&
+    text.charCodeAt(4) === 45 /* - */ &&
+    text.charCodeAt(7) === 45 &&
+    text.charCodeAt(10) === 84 /* T */ &&
+    text.charCodeAt(13) === 58 /* : */ &&
+    text.charCodeAt(16) === 58 &&
+    (length === 20 || text.charCodeAt(19) === 46) /* . */
+  ) {
+    const year = digitsAt(text, 0, 4);
+    const month = digitsAt(text, 5, 7);
+    const day = digitsAt(text, 8, 10);
+    const hour = digitsAt(text, 11, 13);
+    const minute = digitsAt(text, 14, 16);
+    const second = digitsAt(text, 17, 19);
+    const ms = length === 24 ? digitsAt(text, 20, 23) : 0;
+    // Years below 100 are read as 19xx by Date.UTC, hour 24 is Date.parse's own case: both go to it.
+    if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && ms >= 0) {
+      return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+    }
+  }
+  return Date.parse(text);
+}

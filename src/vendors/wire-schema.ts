@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { z } from 'zod/v4';
+import { parseInstant } from '../domain.js';
 
 /**
  * The shape of a vendor's JSON, written once as a zod schema (it gives the TypeScript type) and checked at
@@ -25,7 +26,7 @@ export interface WireSchema<T> {
 export const WIRE_FORMATS = {
   'date-time': true,
   /** Anything `Date.parse` reads (vendors that write instants loosely). */
-  instant: (value: string): boolean => !Number.isNaN(Date.parse(value)),
+  instant: (value: string): boolean => !Number.isNaN(parseInstant(value)),
 } as const;
 export type WireFormat = Exclude<keyof typeof WIRE_FORMATS, 'date-time'>;
 

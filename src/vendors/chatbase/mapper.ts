@@ -1,4 +1,4 @@
-import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole, type Person } from '../../domain.js';
+import { DeferredConversation, parseInstant, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole, type Person } from '../../domain.js';
 import type { ChatbaseConversationWire } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -61,7 +61,7 @@ class ChatbaseConversation extends DeferredConversation {
   /** Absent until the messages are read. */
   declare private mappedMessages: Message[] | undefined;
   constructor(wire: ChatbaseConversationWire, chatbotId: string) {
-    super('CHATBASE', wire.id, new Date(wire.created_at));
+    super('CHATBASE', wire.id, new Date(parseInstant(wire.created_at)));
     this.wire = wire;
     this.chatbotId = chatbotId;
   }

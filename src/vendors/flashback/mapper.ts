@@ -1,4 +1,4 @@
-import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type Person } from '../../domain.js';
+import { DeferredConversation, parseInstant, type Conversation, type ConversationBody, type ConversationDetails, type Person } from '../../domain.js';
 import type { FlashbackConversationWire } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -17,7 +17,7 @@ export interface FlashbackDetails extends ConversationDetails {
 class FlashbackConversation extends DeferredConversation {
   declare private readonly wire: FlashbackConversationWire;
   constructor(wire: FlashbackConversationWire) {
-    super('FLASHBACK', wire.id, new Date(wire.createdAt));
+    super('FLASHBACK', wire.id, new Date(parseInstant(wire.createdAt)));
     this.wire = wire;
   }
   protected mapBody(): ConversationBody {
@@ -35,7 +35,7 @@ class FlashbackConversation extends DeferredConversation {
         }
       : null;
     return {
-      updatedAt: wire.lastUpdatedAt ? new Date(wire.lastUpdatedAt) : null,
+      updatedAt: wire.lastUpdatedAt ? new Date(parseInstant(wire.lastUpdatedAt)) : null,
       title: null,
       creator,
       members: creator ? [creator] : [],

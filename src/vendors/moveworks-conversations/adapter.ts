@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
 import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../../streams/scan-settings.js';
-import type { Conversation } from '../../domain.js';
+import { parseInstant, type Conversation } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { compareConversationKeys, conversationKey, mergeStreams } from '../../streams/merge.js';
 import { currentPhaseView } from '../../request-scope.js';
@@ -66,12 +66,12 @@ function orderViolation(what: string): () => Error {
 }
 
 const conversationFacts = (wire: MoveworksConversationWire) => ({
-  createdAtMs: Date.parse(wire.created_at),
-  updatedAtMs: Date.parse(wire.updated_at),
+  createdAtMs: parseInstant(wire.created_at),
+  updatedAtMs: parseInstant(wire.updated_at),
   id: wire.conversation_id,
 });
 
-const messageKey = (wire: MoveworksMessageWire) => ({ ms: Date.parse(wire.created_at), id: wire.message_id });
+const messageKey = (wire: MoveworksMessageWire) => ({ ms: parseInstant(wire.created_at), id: wire.message_id });
 
 export function createMoveworksConversationsAdapter(
   config: MoveworksConversationsConfig,
@@ -100,7 +100,7 @@ export function createMoveworksConversationsAdapter(
     );
 
     const scan = (archived: boolean, plan: MoveworksScanPlan): OrderedStream<MoveworksConversationWire> => {
-      const keep = (wire: MoveworksConversationWire): boolean => inCreatedRange(Date.parse(wire.created_at), plan.createdAt);
+      const keep = (wire: MoveworksConversationWire): boolean => inCreatedRange(parseInstant(wire.created_at), plan.createdAt);
       const forward = createWatermarkStream<MoveworksConversationWire>({
         fetchPage: (cursor) => pages.load({ archived, cursor }),
         facts: conversationFacts,
@@ -176,7 +176,7 @@ export function createMoveworksConversationsAdapter(
                 if (wanted.has(wire.conversation_id)) found.set(wire.conversation_id, toConversation(wire));
               }
               const last = page.items[page.items.length - 1];
-              if (page.nextCursor === null || (last && Date.parse(last.updated_at) < floor)) return;
+              if (page.nextCursor === null || (last && parseInstant(last.updated_at) < floor)) return;
               cursor = page.nextCursor;
             }
           }),

@@ -1,4 +1,4 @@
-import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole } from '../../domain.js';
+import { DeferredConversation, parseInstant, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole } from '../../domain.js';
 import type { MoveworksConversationWire, MoveworksMessageWire } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -12,14 +12,14 @@ export interface MoveworksConversationsDetails extends ConversationDetails {
 class MoveworksConversation extends DeferredConversation {
   declare private readonly wire: MoveworksConversationWire;
   constructor(wire: MoveworksConversationWire) {
-    super('MOVEWORKS_CONVERSATIONS', wire.conversation_id, new Date(wire.created_at));
+    super('MOVEWORKS_CONVERSATIONS', wire.conversation_id, new Date(parseInstant(wire.created_at)));
     this.wire = wire;
   }
   protected mapBody(): ConversationBody {
     const wire = this.wire;
     const title = wire.title ?? null;
     return {
-      updatedAt: new Date(wire.updated_at),
+      updatedAt: new Date(parseInstant(wire.updated_at)),
       title,
       creator: null,
       members: [],
@@ -48,7 +48,7 @@ export function toMessage(wire: MoveworksMessageWire): Message {
     role: roleOf(wire.actor),
     authorLabel: wire.actor,
     text: wire.content.commonmark_text?.text ?? '',
-    createdAt: new Date(wire.created_at),
+    createdAt: new Date(parseInstant(wire.created_at)),
     endedAt: null,
     sender: null,
   };

@@ -1,4 +1,5 @@
 import type { OrderedStream, Position, StreamChunk, StreamItem } from '../port.js';
+import { parseInstant } from '../../domain.js';
 import { compareKeys, isScanKey, type ScanKey, type UpstreamPage } from './watermark.js';
 
 /**
@@ -77,7 +78,7 @@ function toKey(key: { ms: number; id: string }): ScanKey {
 }
 
 function fromKey(key: ScanKey): { ms: number; id: string } {
-  return { ms: Date.parse(key[0]), id: key[1] };
+  return { ms: parseInstant(key[0]), id: key[1] };
 }
 
 const asPosition = (position: MessagePosition): Position => ({ c: position.c, k: position.k, s: position.s });

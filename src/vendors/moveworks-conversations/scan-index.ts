@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseInstant } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import type { SharedStore } from '../../shared-state/store.js';
 import type { Position, StreamChunk, StreamItem } from '../port.js';
@@ -279,7 +280,7 @@ export class ScanIndex {
       }
       await store.set(key, JSON.stringify(head), ttlMs);
     };
-    let watermark = head.pageLast.length > 0 ? Date.parse(head.pageLast[head.pageLast.length - 1] as string) : Number.POSITIVE_INFINITY;
+    let watermark = head.pageLast.length > 0 ? parseInstant(head.pageLast[head.pageLast.length - 1] as string) : Number.POSITIVE_INFINITY;
     const seen = new Set(items.map((item) => item[0]));
     while (head.state === 'partial') {
       if (!mayFetch(fetched, slowestMs)) {
@@ -299,8 +300,8 @@ export class ScanIndex {
       slowestMs = Math.max(slowestMs, Date.now() - started);
       const pageIndex = head.pages.length;
       for (const wire of page.items) {
-        const createdMs = Date.parse(wire.created_at);
-        const updatedMs = Date.parse(wire.updated_at);
+        const createdMs = parseInstant(wire.created_at);
+        const updatedMs = parseInstant(wire.updated_at);
         if (createdMs > updatedMs || updatedMs > watermark) {
           // The order the scan relies on is broken: nothing of this scan can be trusted.
           await store.delete(key);
@@ -341,7 +342,7 @@ export class ScanIndex {
 }
 
 function build(head: StoredHead, stored: StoredItem[], archived: boolean): LoadedIndex {
-  const rows = stored.map((item) => ({ item, key: { ms: Date.parse(item[1]), id: item[0] } }));
+  const rows = stored.map((item) => ({ item, key: { ms: parseInstant(item[1]), id: item[0] } }));
   rows.sort((a, b) => compareKeys(a.key, b.key));
   return {
     gen: head.gen,
@@ -424,7 +425,7 @@ export class IndexView {
     if (!isScanPosition(position)) throw new TypeError('not a scan position');
     const k = (position as unknown as ScanPosition).k;
     if (k === null) return 0;
-    const bound = { ms: Date.parse(k[0]), id: k[1] };
+    const bound = { ms: parseInstant(k[0]), id: k[1] };
     let low = 0;
     let high = this.kept.length;
     while (low < high) {

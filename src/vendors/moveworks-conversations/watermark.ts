@@ -1,4 +1,5 @@
 import type { OrderedStream, Position, StreamChunk, StreamItem, WalkContext, WalkWarning } from '../port.js';
+import { parseInstant } from '../../domain.js';
 
 /** A forward walk resumed from a position without `t` (cut from a backward page) cannot look for moved conversations. */
 export const MOVED_UNTRACKED: WalkWarning = {
@@ -132,7 +133,7 @@ function isAtOrBefore(ms: number, id: string, bound: Key): boolean {
 }
 
 function isIsoInstant(value: unknown): value is string {
-  return typeof value === 'string' && Number.isFinite(Date.parse(value));
+  return typeof value === 'string' && Number.isFinite(parseInstant(value));
 }
 
 export function isScanKey(value: unknown): value is ScanKey {
@@ -187,9 +188,9 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
       if (startPosition !== null && !isScanPosition(startPosition)) throw new TypeError('not a scan position');
       const origin: ScanPosition = startPosition ?? { c: null, k: null };
       if (origin.end && !origin.p && origin.h === undefined) return { items: [], next: toPosition(origin), hasMore: false };
-      const emittedUpTo: Key | null = origin.k ? { ms: Date.parse(origin.k[0]), id: origin.k[1] } : null;
+      const emittedUpTo: Key | null = origin.k ? { ms: parseInstant(origin.k[0]), id: origin.k[1] } : null;
       /** The newest updated_at when the walk began: carried, or read from this walk's first page (at the head). */
-      let walkTop: number | null = origin.t !== undefined ? Date.parse(origin.t) : null;
+      let walkTop: number | null = origin.t !== undefined ? parseInstant(origin.t) : null;
       /** `t` as positions write it, formatted once per call (walkTop is set before the first item is emitted). */
       let walkTopIso: string | null = null;
       const walkTopText = (): string => (walkTopIso ??= new Date(walkTop as number).toISOString());
@@ -349,7 +350,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
       // A resumed call reads the head region again: conversations updated since the walk began, and a head page's pending items.
       const movedFloor = Math.min(
         walkTop !== null && startPosition !== null ? walkTop : Number.POSITIVE_INFINITY,
-        origin.h !== undefined ? Date.parse(origin.h) : Number.POSITIVE_INFINITY,
+        origin.h !== undefined ? parseInstant(origin.h) : Number.POSITIVE_INFINITY,
       );
       if (Number.isFinite(movedFloor)) await readMoved(movedFloor);
       const untracked = walk !== undefined && startPosition !== null && walkTop === null;
@@ -360,7 +361,7 @@ export function createWatermarkStream<T>(source: WatermarkSource<T>): OrderedStr
         const pages = await Promise.all(cursors.map((cursor) => source.fetchPage(cursor)));
         pages.forEach((page, index) => ingest(page, cursors[index] ?? null));
         // Exactly the watermark the scan had reached: everything from the frontier on is at or below it.
-        if (origin.u !== undefined) watermark = Date.parse(origin.u);
+        if (origin.u !== undefined) watermark = parseInstant(origin.u);
         exhausted = origin.end === true || (stopBelowMs !== null && watermark < stopBelowMs);
         const done = emit();
         if (done) return withWarnings(done);

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { HttpSettings } from '../http-settings.js';
 import type { UpstreamRuntime } from '../upstream-runtime.js';
 import { conversationKey } from '../../streams/merge.js';
-import { detailsOf, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
+import { detailsOf, parseInstant, type Conversation, type ConversationFilter, type Message, type Person } from '../../domain.js';
 import { ErrorCode, UpstreamError } from '../../errors.js';
 import { createListStream, createOffsetStream, type OffsetWindow } from '../../streams/offsets.js';
 import { overAskedCut, type CutFetch } from '../../streams/ranged.js';
@@ -58,7 +58,7 @@ function checkOldestFirst(items: readonly WireInteraction[]): void {
   for (let index = 1; index < items.length; index += 1) {
     const previous = items[index - 1] as WireInteraction;
     const current = items[index] as WireInteraction;
-    const later = Date.parse(current.created_time ?? '') - Date.parse(previous.created_time ?? '');
+    const later = parseInstant(current.created_time ?? '') - parseInstant(previous.created_time ?? '');
     if (later < 0 || (later === 0 && previous.id >= current.id)) throw orderViolation();
   }
 }

@@ -1,4 +1,4 @@
-import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole, type Person } from '../../domain.js';
+import { DeferredConversation, parseInstant, type Conversation, type ConversationBody, type ConversationDetails, type Message, type MessageRole, type Person } from '../../domain.js';
 import type { WireConversation, WireInteraction, WireUser } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -17,13 +17,13 @@ const blankToNull = (value: string | null | undefined): string | null => (value 
 class MoveworksDataConversation extends DeferredConversation {
   declare private readonly wire: WireConversation;
   constructor(wire: WireConversation) {
-    super('MOVEWORKS_DATA', wire.id, new Date(wire.created_time));
+    super('MOVEWORKS_DATA', wire.id, new Date(parseInstant(wire.created_time)));
     this.wire = wire;
   }
   protected mapBody(): ConversationBody {
     const wire = this.wire;
     return {
-      updatedAt: wire.last_updated_time ? new Date(wire.last_updated_time) : null,
+      updatedAt: wire.last_updated_time ? new Date(parseInstant(wire.last_updated_time)) : null,
       // The vendor has no title; the detected domain and route are kept in details.
       title: null,
       creator: null,
@@ -75,7 +75,7 @@ export function toMessage(wire: WireInteraction, sender: Person | null): Message
     role: roleOf(wire.actor),
     authorLabel: blankToNull(wire.actor),
     text: typeof content === 'string' ? content : '',
-    createdAt: wire.created_time ? new Date(wire.created_time) : null,
+    createdAt: wire.created_time ? new Date(parseInstant(wire.created_time)) : null,
     endedAt: null,
     sender,
   };

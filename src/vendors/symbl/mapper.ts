@@ -1,4 +1,4 @@
-import { DeferredConversation, type Conversation, type ConversationBody, type ConversationDetails, type JsonObject, type Message, type Person } from '../../domain.js';
+import { DeferredConversation, parseInstant, type Conversation, type ConversationBody, type ConversationDetails, type JsonObject, type Message, type Person } from '../../domain.js';
 import type { SymblConversationWire, SymblMemberWire, SymblMessageWire } from './client.js';
 
 /** What the vendor says of a conversation beyond the common fields (`ConversationDetails` of this vendor). */
@@ -41,7 +41,7 @@ export function toPerson(member: SymblMemberWire): Person {
 class SymblConversation extends DeferredConversation {
   declare private readonly wire: SymblConversationWire;
   constructor(wire: SymblConversationWire) {
-    super('SYMBL', wire.id, new Date(wire.startTime));
+    super('SYMBL', wire.id, new Date(parseInstant(wire.startTime)));
     this.wire = wire;
   }
   protected mapBody(): ConversationBody {
@@ -56,7 +56,7 @@ class SymblConversation extends DeferredConversation {
         provider: 'SYMBL',
         type: wire.type ?? null,
         name: wire.name ?? null,
-        endTime: wire.endTime ? new Date(wire.endTime) : null,
+        endTime: wire.endTime ? new Date(parseInstant(wire.endTime)) : null,
         metadata: (wire.metadata ?? {}) as JsonObject,
       } satisfies SymblDetails,
     };
@@ -79,8 +79,8 @@ export function toMessage(wire: SymblMessageWire, conversationId: string): Messa
     role: known ? 'USER' : 'OTHER',
     authorLabel: from?.name ?? null,
     text: wire.text ?? '',
-    createdAt: wire.startTime ? new Date(wire.startTime) : null,
-    endedAt: wire.endTime ? new Date(wire.endTime) : null,
+    createdAt: wire.startTime ? new Date(parseInstant(wire.startTime)) : null,
+    endedAt: wire.endTime ? new Date(parseInstant(wire.endTime)) : null,
     sender: known && from ? person(from.id, from.name, userId !== null && userId.includes('@') ? userId : null) : null,
   };
 }
