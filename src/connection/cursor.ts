@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { JsonValue } from '../domain.js';
 import { badUserInput } from '../errors.js';
 import { canonicalJson } from '../streams/canonical-json.js';
@@ -34,8 +34,10 @@ export function bindingOf(value: JsonValue): string {
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function createCursorCodec(secret: string): CursorCodec {
+  // The key made once: given the string, every signature would convert it again (the same bytes: UTF-8).
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
   const sign = (binding: string, body: string): string =>
-    createHmac('sha256', secret).update(`${binding}.${body}`).digest('base64url').slice(0, SIGNATURE_CHARS);
+    createHmac('sha256', key).update(`${binding}.${body}`).digest('base64url').slice(0, SIGNATURE_CHARS);
   return {
     encode(binding, payload) {
       const body = encodeBinaryJsonBase64url(payload, VERSION_PREFIX);
