@@ -227,16 +227,18 @@ export async function resolveConnection<T>(options: ConnectionOptions<T>): Promi
    */
   const bounds = new Map<MergedEdge<T>, { bound: MergeBound; mask: number }>();
   if (keyOf) {
-    const behind = new Set(decoded.unbounded);
+    // Bit masks, not sets: each edge's is the inputs still behind then, with those that failed on this page.
+    const failedHere = maskOf(failed);
+    let behind = maskOf(decoded.unbounded);
     let furthest = decoded.bound;
     for (const edge of walk.edges) {
       const index = edge.inputIndex;
       const key = keyOf(edge.item);
       if (furthest === null || isPastBound(key, index, furthest, request.direction)) {
-        furthest = { ...key, input: index };
-        behind.delete(index);
+        furthest = { ms: key.ms, id: key.id, input: index };
+        behind &= ~(1 << index);
       }
-      bounds.set(edge, { bound: furthest, mask: maskOf([...behind, ...failed]) });
+      bounds.set(edge, { bound: furthest, mask: behind | failedHere });
     }
   }
   const packKey = (bound: MergeBound): JsonValue => [bound.ms, bound.input ?? 0, bound.id];

@@ -136,6 +136,8 @@ interface InputState<T> {
   emptyChunks: number;
   /** Keyed walks: the walk's last item as this input orders it (the cursor's, then this input's last item). */
   bound: SortKey | null;
+  /** Keyed walks: the cursor's bound as this input orders it (null: none, or the input resumes unbounded). */
+  cursorBound: SortKey | null;
   /** The component of the buffer's head, kept while that item is the head: snapshots share it. */
   headComponent: Component | null;
   headFor: StreamItem<T> | null;
@@ -173,6 +175,7 @@ export async function walkMerge<T>(
       refills: -1,
       emptyChunks: 0,
       bound: keyed && !keyed.unbounded?.has(index) ? boundForInput(keyed.bound, index) : null,
+      cursorBound: keyed && !keyed.unbounded?.has(index) ? boundForInput(keyed.bound, index) : null,
       headComponent: null,
       headFor: null,
     };
@@ -180,8 +183,7 @@ export async function walkMerge<T>(
   /** Keyed walks: whether an item lies past the walk's bound in the walk direction. */
   const pastBound = (state: InputState<T>, item: T): boolean => {
     if (!keyed) return true;
-    if (keyed.unbounded?.has(state.index)) return true;
-    const bound = boundForInput(keyed.bound, state.index);
+    const bound = state.cursorBound;
     if (bound === null) return true;
     const key = keyed.keyOf(item);
     return forward ? isAfterKey(key, bound) : isBeforeKey(key, bound);
