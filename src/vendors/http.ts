@@ -262,8 +262,13 @@ export class HttpClient {
     const started = performance.now();
     const finish = this.options.observer?.attempt?.({ provider, endpoint: call.request.endpoint, method: call.method, attempt });
     let status: number | undefined;
+    // The attempt's whole time, headers and body: a timer cleared as soon as the body is read. Not
+    // AbortSignal.timeout, whose timer lives on for its full delay after the call has answered (and held
+    // each answered call's objects that long: under load the heap grew by every call of the last 5 s).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
     try {
-      const result = await this.send(url, call, timeoutMs, deadlineAt, facts, (code) => {
+      const result = await this.send(url, call, timeoutMs, deadlineAt, facts, controller.signal, (code) => {
         status = code;
       });
       finish?.({ outcome: 'ok', status, durationMs: performance.now() - started });
@@ -272,6 +277,8 @@ export class HttpClient {
       const outcome = error instanceof UpstreamError ? error.facts.code : ErrorCode.UPSTREAM_BAD_RESPONSE;
       finish?.({ outcome, status, durationMs: performance.now() - started });
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -297,31 +304,8 @@ export class HttpClient {
     timeoutMs: number,
     deadlineAt: number,
     facts: { provider: Provider; method: string; url: string },
-    onStatus: (status: number) => void,
-  ): Promise<T> {
-    const { provider } = this.options;
-    const request = call.request;
-    let response: Dispatcher.ResponseData;
-    // The attempt's whole time, headers and body: a timer cleared as soon as the body is read. Not
-    // AbortSignal.timeout, whose timer lives on for its full delay after the call has answered (and held
-    // each answered call's objects that long: under load the heap grew by every call of the last 5 s).
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
-    try {
-      return await this.sendOnce(url, call, timeoutMs, deadlineAt, facts, onStatus, controller.signal);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async sendOnce<T>(
-    url: URL,
-    call: Call<T>,
-    timeoutMs: number,
-    deadlineAt: number,
-    facts: { provider: Provider; method: string; url: string },
-    onStatus: (status: number) => void,
     signal: AbortSignal,
+    onStatus: (status: number) => void,
   ): Promise<T> {
     const { provider } = this.options;
     const request = call.request;
