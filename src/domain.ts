@@ -97,18 +97,21 @@ export type ConversationBody = Omit<Conversation, 'provider' | 'providerId' | 'c
  * few of them. Each vendor's mapper subclasses it; the fields are prototype getters, not accessors of an object
  * literal, which V8 builds slowly. `toJSON` gives the plain conversation (the live inbox sends them as JSON).
  */
-export abstract class DeferredConversation implements Conversation {
+export abstract class DeferredConversation<Wire> implements Conversation {
   // Fields declared, not defined (here and in the subclasses): a class field costs each instance a call of
   // V8's member initializer, plain assignments in the constructor do not (docs/benchmarks.md, "Third round: CPU").
   declare readonly provider: Provider;
   declare readonly providerId: string;
   declare readonly createdAt: Date;
+  /** The vendor's item, which `mapBody` reads. */
+  declare protected readonly wire: Wire;
   /** Absent until a field past the key is read. */
   declare private mapped: ConversationBody | undefined;
-  protected constructor(provider: Provider, providerId: string, createdAt: Date) {
+  protected constructor(provider: Provider, providerId: string, createdAt: Date, wire: Wire) {
     this.provider = provider;
     this.providerId = providerId;
     this.createdAt = createdAt;
+    this.wire = wire;
   }
   protected abstract mapBody(): ConversationBody;
   private body(): ConversationBody {

@@ -55,14 +55,12 @@ export function mapMessages(wire: ChatbaseConversationWire, customer: Person | n
  * apart from the rest: a page maps every conversation of its upstream pages, few of which any query asks the
  * messages of.
  */
-class ChatbaseConversation extends DeferredConversation {
-  declare private readonly wire: ChatbaseConversationWire;
+class ChatbaseConversation extends DeferredConversation<ChatbaseConversationWire> {
   declare private readonly chatbotId: string;
   /** Absent until the messages are read. */
   declare private mappedMessages: Message[] | undefined;
   constructor(wire: ChatbaseConversationWire, chatbotId: string) {
-    super('CHATBASE', wire.id, new Date(parseInstant(wire.created_at)));
-    this.wire = wire;
+    super('CHATBASE', wire.id, new Date(parseInstant(wire.created_at)), wire);
     this.chatbotId = chatbotId;
   }
   protected mapBody(): ConversationBody {

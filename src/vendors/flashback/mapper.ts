@@ -14,11 +14,9 @@ export interface FlashbackDetails extends ConversationDetails {
 }
 
 /** Key at once, the rest when first read (DeferredConversation). */
-class FlashbackConversation extends DeferredConversation {
-  declare private readonly wire: FlashbackConversationWire;
+class FlashbackConversation extends DeferredConversation<FlashbackConversationWire> {
   constructor(wire: FlashbackConversationWire) {
-    super('FLASHBACK', wire.id, new Date(parseInstant(wire.createdAt)));
-    this.wire = wire;
+    super('FLASHBACK', wire.id, new Date(parseInstant(wire.createdAt)), wire);
   }
   protected mapBody(): ConversationBody {
     const wire = this.wire;

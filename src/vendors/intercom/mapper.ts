@@ -116,11 +116,9 @@ export function personOfAdmin(id: string, admin: IntercomAdminWire | undefined):
 }
 
 /** Key at once, the rest when first read (DeferredConversation). */
-class IntercomConversation extends DeferredConversation {
-  declare private readonly wire: IntercomConversationWire;
+class IntercomConversation extends DeferredConversation<IntercomConversationWire> {
   constructor(wire: IntercomConversationWire) {
-    super(INTERCOM_PROVIDER, wire.id, new Date(wire.created_at * 1000));
-    this.wire = wire;
+    super(INTERCOM_PROVIDER, wire.id, new Date(wire.created_at * 1000), wire);
   }
   protected mapBody(): ConversationBody {
     const wire = this.wire;

@@ -9,11 +9,9 @@ export interface MoveworksConversationsDetails extends ConversationDetails {
 }
 
 /** Key at once, the rest when first read (DeferredConversation). The vendor's data has no people: no creator, no members. */
-class MoveworksConversation extends DeferredConversation {
-  declare private readonly wire: MoveworksConversationWire;
+class MoveworksConversation extends DeferredConversation<MoveworksConversationWire> {
   constructor(wire: MoveworksConversationWire) {
-    super('MOVEWORKS_CONVERSATIONS', wire.conversation_id, new Date(parseInstant(wire.created_at)));
-    this.wire = wire;
+    super('MOVEWORKS_CONVERSATIONS', wire.conversation_id, new Date(parseInstant(wire.created_at)), wire);
   }
   protected mapBody(): ConversationBody {
     const wire = this.wire;

@@ -14,11 +14,9 @@ export interface MoveworksDataDetails extends ConversationDetails {
 const blankToNull = (value: string | null | undefined): string | null => (value === undefined || value === null || value === '' ? null : value);
 
 /** Key at once, the rest when first read (DeferredConversation). */
-class MoveworksDataConversation extends DeferredConversation {
-  declare private readonly wire: WireConversation;
+class MoveworksDataConversation extends DeferredConversation<WireConversation> {
   constructor(wire: WireConversation) {
-    super('MOVEWORKS_DATA', wire.id, new Date(parseInstant(wire.created_time)));
-    this.wire = wire;
+    super('MOVEWORKS_DATA', wire.id, new Date(parseInstant(wire.created_time)), wire);
   }
   protected mapBody(): ConversationBody {
     const wire = this.wire;

@@ -38,11 +38,9 @@ export function toPerson(member: SymblMemberWire): Person {
 }
 
 /** Key at once, the rest when first read (DeferredConversation). */
-class SymblConversation extends DeferredConversation {
-  declare private readonly wire: SymblConversationWire;
+class SymblConversation extends DeferredConversation<SymblConversationWire> {
   constructor(wire: SymblConversationWire) {
-    super('SYMBL', wire.id, new Date(parseInstant(wire.startTime)));
-    this.wire = wire;
+    super('SYMBL', wire.id, new Date(parseInstant(wire.startTime)), wire);
   }
   protected mapBody(): ConversationBody {
     const wire = this.wire;
