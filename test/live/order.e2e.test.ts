@@ -7,7 +7,7 @@ import { VENDORS } from '../../src/vendors/vendors.js';
 import { startTestGraph, TEST_HTTP_ENV, type TestGraph } from '../support/graph.js';
 import { collect, metricValue, okPolls, type AddedEvent, type Collected } from '../support/live.js';
 import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
-import { startReplica, type Replica } from '../support/replica.js';
+import { metricOf, startReplica, type Replica } from '../support/replica.js';
 
 /**
  * The order of events across vendors: events waiting for a client (it is still resolving an earlier one) go out
@@ -240,15 +240,6 @@ describe('event order across vendors polled at different times (watermarks)', ()
   });
 });
 
-/** A metric's value from a replica's /metrics text. */
-function replicaMetric(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([label, value]) => line.includes(`${label}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
-}
-
 describe.runIf(redisAvailable())('event order across vendors on two replicas sharing Redis', () => {
   let redis: RedisServer;
   let emulatorSet: EmulatorSet;
@@ -281,12 +272,12 @@ describe.runIf(redisAvailable())('event order across vendors on two replicas sha
     // Both subscribed, and every feed past its first poll (whichever replica polls it).
     const okPollsOf = async (provider: Provider): Promise<number> => {
       let sum = 0;
-      for (const replica of replicas) sum += replicaMetric(await replica.metrics(), 'live_polls_total', { provider, outcome: 'ok' });
+      for (const replica of replicas) sum += metricOf(await replica.metrics(), 'live_polls_total', { provider, outcome: 'ok' });
       return sum;
     };
     await vi.waitFor(
       async () => {
-        for (const replica of replicas) expect(replicaMetric(await replica.metrics(), 'live_subscriptions_active', {})).toBe(1);
+        for (const replica of replicas) expect(metricOf(await replica.metrics(), 'live_subscriptions_active', {})).toBe(1);
       },
       { timeout: 15_000, interval: 20 },
     );

@@ -5,7 +5,7 @@ import type { Emulator } from '../../src/emulators/framework.js';
 import { TEST_HTTP_ENV } from '../support/graph.js';
 import { collect, type Collected } from '../support/live.js';
 import { redisAvailable, startRedis, type RedisServer } from '../support/redis.js';
-import { startReplica, type Replica } from '../support/replica.js';
+import { metricOf, startReplica, type Replica } from '../support/replica.js';
 
 /**
  * Two replicas (two processes of src/main.ts) on a real Redis, each with a subscriber: one polls the vendor
@@ -17,15 +17,6 @@ const POLL_MS = 200;
 const LEASE_MS = 1_500;
 const PROVIDER: Provider = 'FLASHBACK';
 
-/** A metric's value from a replica's /metrics text. */
-function metric(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
-}
-
 describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', () => {
   let redis: RedisServer;
   let emulators: EmulatorSet;
@@ -33,8 +24,8 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
   let env: Record<string, string>;
   const subscribers: Collected[] = [];
   const emulator = (): Emulator => emulators.emulators[PROVIDER] as Emulator;
-  const polls = async (replica: Replica): Promise<number> => metric(await replica.metrics(), 'live_polls_total', { provider: PROVIDER, outcome: 'ok' });
-  const polling = async (replica: Replica): Promise<number> => metric(await replica.metrics(), 'live_pollers', { provider: PROVIDER, role: 'polling' });
+  const polls = async (replica: Replica): Promise<number> => metricOf(await replica.metrics(), 'live_polls_total', { provider: PROVIDER, outcome: 'ok' });
+  const polling = async (replica: Replica): Promise<number> => metricOf(await replica.metrics(), 'live_pollers', { provider: PROVIDER, role: 'polling' });
 
   beforeAll(async () => {
     [redis, emulators] = await Promise.all([startRedis(), startEmulators({ anchor: new Date('2026-11-01T00:00:00Z'), only: [PROVIDER] })]);
@@ -61,7 +52,7 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
     await vi.waitFor(async () => expect((await polling(replicas[0]!)) + (await polling(replicas[1]!))).toBe(1), { interval: 20, timeout: 10_000 });
     const leader = (await polling(replicas[0]!)) === 1 ? 0 : 1;
     const follower = 1 - leader;
-    expect(metric(await replicas[follower]!.metrics(), 'live_pollers', { provider: PROVIDER, role: 'following' })).toBe(1);
+    expect(metricOf(await replicas[follower]!.metrics(), 'live_pollers', { provider: PROVIDER, role: 'following' })).toBe(1);
     // A window of ten polls: the vendor sees ten requests (one page each), all from the leader.
     await vi.waitFor(async () => expect(await polls(replicas[leader]!)).toBeGreaterThanOrEqual(1), { interval: 20 });
     const startPolls = await polls(replicas[leader]!);
@@ -82,7 +73,7 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
   it('a subscription resumed on the replica that does not poll gets what it missed (the head is kept in Redis)', async () => {
     const leader = (await polling(replicas[0]!)) === 1 ? 0 : 1;
     const onLeader = collect(replicas[leader]!.url, { providers: [PROVIDER] });
-    await vi.waitFor(async () => expect(metric(await replicas[leader]!.metrics(), 'live_subscriptions_active', {})).toBeGreaterThanOrEqual(2), { interval: 20 });
+    await vi.waitFor(async () => expect(metricOf(await replicas[leader]!.metrics(), 'live_subscriptions_active', {})).toBeGreaterThanOrEqual(2), { interval: 20 });
     const created = emulator().addConversation();
     const [seen] = await onLeader.until(1);
     expect(seen?.data?.conversationAdded.node.providerId).toBe(created.id);
@@ -119,7 +110,7 @@ describe.runIf(redisAvailable())('subscriptions on two replicas sharing Redis', 
     const leader = (await polling(replicas[0]!)) === 1 ? 0 : 1;
     const third = await startReplica(env);
     const onThird = collect(third.url, { providers: [PROVIDER] });
-    await vi.waitFor(async () => expect(metric(await third.metrics(), 'live_pollers', { provider: PROVIDER, role: 'following' })).toBe(1), { interval: 20, timeout: 10_000 });
+    await vi.waitFor(async () => expect(metricOf(await third.metrics(), 'live_pollers', { provider: PROVIDER, role: 'following' })).toBe(1), { interval: 20, timeout: 10_000 });
     const stopping = replicas[leader]!;
     const stoppedAt = Date.now();
     await stopping.stop();

@@ -6,6 +6,15 @@ import { postGraphQL, type GraphQLResponse } from './graph.js';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 /** One replica of the graph: `src/main.ts` in its own process, over real HTTP. */
+/** A metric's value from a replica's /metrics text (0 when no series matches the labels). */
+export function metricOf(text: string, name: string, labels: Record<string, string>): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([label, value]) => line.includes(`${label}="${value}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
 export interface Replica {
   url: string;
   /** Everything the process wrote to stdout and stderr so far. */
