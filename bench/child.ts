@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { basename, join } from 'node:path';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
+import { CRITICAL_PATH_PATH, answerCriticalPath } from './critical-path.js';
 
 /**
  * What the bench's target processes (the graph, the pass-through) share: a stats route the runner
@@ -119,6 +120,10 @@ function answerAllocation(url: string, response: ServerResponse): void {
 export function answerStats(request: IncomingMessage, response: ServerResponse): boolean {
   if (request.url?.startsWith(ALLOCATION_PATH)) {
     answerAllocation(request.url, response);
+    return true;
+  }
+  if (request.url?.startsWith(CRITICAL_PATH_PATH)) {
+    answerCriticalPath(request, response);
     return true;
   }
   if (request.url !== STATS_PATH && request.url !== `${STATS_PATH}?gc=1`) return false;

@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { request } from 'undici';
 import { configuredProviders, loadConfig } from '../src/config.js';
 import { VENDORS } from '../src/vendors/vendors.js';
+import { CRITICAL_PATH_PATH, type CriticalPathStats } from './critical-path.js';
 import { ALLOCATION_PATH, STATS_PATH, callHeaders, type AllocationStats, type ProcessStats, type UpstreamCall } from './child.js';
 import type { ReplayCounters } from './replay.js';
 import { meshSubgraphs, PEER_SCENARIOS, type PeerScenario } from './peers/scenarios.js';
@@ -808,6 +809,23 @@ interface LatencyResult {
    */
   graphAddsMs: number;
   graphAddsShareOfSlowestVendor: number;
+  /**
+   * Read inside each target (bench/critical-path.ts) over the same samples: its own time before its last vendor
+   * call leaves and after its last answer is read, which the hop, the client and the emulators are not part of.
+   */
+  criticalPath: { graph: CriticalPathStats; passThrough: CriticalPathStats };
+}
+
+function criticalPathLine(path: CriticalPathStats): string {
+  return `own time ${path.ownMs} ms = ${path.toLastCallMs} to the last of ${path.vendorCalls} calls + ${path.afterLastAnswerMs} after the last answer`;
+}
+
+/** `run`'s samples (sequentialLatencies), with the target's own critical path recorded over them. */
+async function samplesWithCriticalPath(target: Target, run: () => Promise<unknown>): Promise<{ latencies: number[]; criticalPath: CriticalPathStats }> {
+  await once({ url: `${target.origin}${CRITICAL_PATH_PATH}?start`, method: 'GET' });
+  const latencies = await sequentialLatencies(settings.latencySamples, run);
+  const criticalPath = JSON.parse((await once({ url: `${target.origin}${CRITICAL_PATH_PATH}?stop`, method: 'GET' })).text) as CriticalPathStats;
+  return { latencies, criticalPath };
 }
 
 /** One connection, vendors at a fixed latency: how much the graph adds to the slowest vendor's answer. */
@@ -833,8 +851,10 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
   }
   const slowest = Math.max(...Object.values(vendorP50Ms));
   const allAtOnce = percentile(await sequentialLatencies(settings.latencySamples, () => Promise.all(planned.upstreamCalls.map(direct))), 0.5);
-  const graphP50 = percentile(await sequentialLatencies(settings.latencySamples, () => once(planned.graph)), 0.5);
-  const passP50 = percentile(await sequentialLatencies(settings.latencySamples, () => once(planned.passThrough)), 0.5);
+  const graphSamples = await samplesWithCriticalPath(graph, () => once(planned.graph));
+  const passSamples = await samplesWithCriticalPath(passThrough, () => once(planned.passThrough));
+  const graphP50 = percentile(graphSamples.latencies, 0.5);
+  const passP50 = percentile(passSamples.latencies, 0.5);
   await control('reset', {});
   return {
     id: planned.id,
@@ -850,6 +870,7 @@ async function latencyAtOneConnection(planned: Planned): Promise<LatencyResult> 
     passThroughToAllCallsAtOnce: Number((passP50 / allAtOnce).toFixed(2)),
     graphAddsMs: Number((graphP50 - allAtOnce).toFixed(1)),
     graphAddsShareOfSlowestVendor: Number(((graphP50 - allAtOnce) / slowest).toFixed(3)),
+    criticalPath: { graph: graphSamples.criticalPath, passThrough: passSamples.criticalPath },
   };
 }
 
@@ -1056,7 +1077,8 @@ try {
             `merged-20 at 1 connection, vendors at ${settings.latencyScenarioMs} ms: graph p50 ${latencyResult.graphP50Ms} ms = ` +
               `${latencyResult.graphToSlowestVendor}× the slowest vendor (${latencyResult.slowestVendorP50Ms} ms); pass-through ${latencyResult.passThroughToSlowestVendor}×; ` +
               `all the page's calls at once, direct: ${latencyResult.allCallsAtOnceP50Ms} ms (graph ${latencyResult.graphToAllCallsAtOnce}×, pass-through ${latencyResult.passThroughToAllCallsAtOnce}×); ` +
-              `the graph adds ${latencyResult.graphAddsMs} ms = ${(latencyResult.graphAddsShareOfSlowestVendor * 100).toFixed(1)} % of the slowest vendor`,
+              `the graph adds ${latencyResult.graphAddsMs} ms = ${(latencyResult.graphAddsShareOfSlowestVendor * 100).toFixed(1)} % of the slowest vendor; ` +
+              `inside each process: ${criticalPathLine(latencyResult.criticalPath.graph)} (pass-through ${criticalPathLine(latencyResult.criticalPath.passThrough)})`,
           );
           if (settings.coalesceConnections > 0) {
             coalescingResult = await coalescingScenario(planned);
@@ -1145,6 +1167,12 @@ if (latencyResult) {
       `slowest vendor ${latencyResult.slowestVendorP50Ms} ms → **${latencyResult.graphToSlowestVendor}×** (pass-through ${latencyResult.passThroughToSlowestVendor}×); ` +
       `all the page's calls at once, made directly: ${latencyResult.allCallsAtOnceP50Ms} ms → graph **${latencyResult.graphToAllCallsAtOnce}×** (pass-through ${latencyResult.passThroughToAllCallsAtOnce}×); ` +
       `the graph's own time on top: ${latencyResult.graphAddsMs} ms = ${(latencyResult.graphAddsShareOfSlowestVendor * 100).toFixed(1)} % of the slowest vendor.`,
+  );
+  const { graph: graphPath, passThrough: passPath } = latencyResult.criticalPath;
+  console.log(
+    `Inside each process, medians over the ${graphPath.requests} / ${passPath.requests} samples (ms; graph / pass-through): to the first vendor call written ${graphPath.toFirstCallMs} / ${passPath.toFirstCallMs}, ` +
+      `to the last ${graphPath.toLastCallMs} / ${passPath.toLastCallMs}, after the last answer read ${graphPath.afterLastAnswerMs} / ${passPath.afterLastAnswerMs}: ` +
+      `**own time on the page's path ${graphPath.ownMs} / ${passPath.ownMs}** (${graphPath.vendorCalls} / ${passPath.vendorCalls} calls; receipt to response ${graphPath.totalMs} / ${passPath.totalMs}).`,
   );
 }
 if (coalescingResult) {
