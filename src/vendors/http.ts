@@ -157,7 +157,8 @@ export class HttpClient {
   private async call<T>(call: Call<T>): Promise<T> {
     const request = call.request;
     try {
-      return await (this.inFlight ? this.getShared(this.inFlight, call) : this.getWithRetries(call));
+      const url = this.buildUrl(request);
+      return await (this.inFlight ? this.getShared(this.inFlight, call, url) : this.getWithRetries(call, url));
     } catch (error) {
       if (error instanceof UpstreamError) {
         this.options.observer?.failure?.({ provider: this.options.provider, endpoint: request.endpoint, error });
@@ -170,36 +171,35 @@ export class HttpClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private getShared<T>(inFlight: InFlightCalls, call: Call<T>): Promise<T> {
+  private getShared<T>(inFlight: InFlightCalls, call: Call<T>, url: URL): Promise<T> {
     const { provider, observer } = this.options;
     const request = call.request;
-    const url = this.buildUrl(request);
     const deadlineAt = currentDeadlineAt();
     const key = call.body === null ? `${this.credential} ${url.href}` : `${this.credential} POST ${url.href} ${call.body}`;
-    return inFlight.run(key, request.schema, () => this.getWithRetries(call), {
+    return inFlight.run(key, request.schema, () => this.getWithRetries(call, url), {
       provider,
       deadlineAt,
       deadlineError: () => deadlineError({ provider, method: call.method, url: sanitize(url) }),
       onJoin: () => observer?.coalesced?.({ provider, endpoint: request.endpoint }),
-      callAlone: () => this.getWithRetries(call),
+      callAlone: () => this.getWithRetries(call, url),
     });
   }
 
-  private async getWithRetries<T>(call: Call<T>): Promise<T> {
+  private async getWithRetries<T>(call: Call<T>, url: URL): Promise<T> {
     const { provider, retry } = this.options;
     const request = call.request;
-    const url = this.buildUrl(request);
-    const facts = { provider, method: call.method, url: sanitize(url) };
+    // Built only when a call fails: a call that succeeds never needs its sanitized URL.
+    const facts = (): Facts => this.factsOf(call, url);
     const scope = currentRequestScope();
     const deadlineAt = currentDeadlineAt();
     // The vendor's last 429: when waiting out its pause used the time up, that refusal is the answer, not a timeout.
     let rateLimited: UpstreamError | undefined;
     for (let attempt = 1; ; attempt += 1) {
-      if (Date.now() >= deadlineAt) throw rateLimited ?? deadlineError(facts);
+      if (Date.now() >= deadlineAt) throw rateLimited ?? deadlineError(facts());
       if (scope && !scope.takeUpstreamCall(provider)) {
         throw new UpstreamError(
           `This request reached its budget of ${scope.upstreamCallLimit} upstream calls; ${provider} was not called`,
-          { ...facts, code: ErrorCode.UPSTREAM_BUDGET_EXCEEDED },
+          { ...facts(), code: ErrorCode.UPSTREAM_BUDGET_EXCEEDED },
         );
       }
       // Outside the retries: a gate that cannot let the call through in time has answered for good.
@@ -213,7 +213,7 @@ export class HttpClient {
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
           throw new UpstreamError(`${provider} is failing repeatedly; calls are paused briefly`, {
-            ...facts,
+            ...facts(),
             code: ErrorCode.UPSTREAM_CIRCUIT_OPEN,
           });
         }
@@ -237,6 +237,11 @@ export class HttpClient {
     }
   }
 
+  /** A failed call's facts: its URL sanitized (origin and path), computed only once it has failed. */
+  private factsOf(call: Call<unknown>, url: URL): Facts {
+    return { provider: this.options.provider, method: call.method, url: sanitize(url) };
+  }
+
   private buildUrl(request: GetRequest<unknown>): URL {
     if (request.absoluteUrl) {
       const url = new URL(request.absoluteUrl);
@@ -248,16 +253,12 @@ export class HttpClient {
       }
       return url;
     }
-    const url = new URL(this.origin + this.basePath + request.path);
-    for (const [name, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined && value !== null) url.searchParams.append(name, String(value));
-    }
-    return url;
+    const query = request.query ? formEncode(request.query) : '';
+    return new URL(this.origin + this.basePath + request.path + (query === '' ? '' : `?${query}`));
   }
 
   private async once<T>(url: URL, call: Call<T>, attempt: number, timeoutMs: number, deadlineAt: number): Promise<T> {
     const { provider } = this.options;
-    const facts = { provider, method: call.method, url: sanitize(url) };
     this.requestCount += 1;
     const started = performance.now();
     const finish = this.options.observer?.attempt?.({ provider, endpoint: call.request.endpoint, method: call.method, attempt });
@@ -268,7 +269,7 @@ export class HttpClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
     try {
-      const result = await this.send(url, call, timeoutMs, deadlineAt, facts, controller.signal, (code) => {
+      const result = await this.send(url, call, timeoutMs, deadlineAt, controller.signal, (code) => {
         status = code;
       });
       finish?.({ outcome: 'ok', status, durationMs: performance.now() - started });
@@ -286,12 +287,7 @@ export class HttpClient {
    * A transport failure of one attempt. A timeout of an attempt whose time the deadline capped is the deadline's
    * (timers may fire a hair before `deadlineAt`): no retry follows it.
    */
-  private attemptFailure(
-    error: unknown,
-    facts: { provider: Provider; method: string; url: string },
-    timeoutMs: number,
-    deadlineAt: number,
-  ): UpstreamError {
+  private attemptFailure(error: unknown, facts: Facts, timeoutMs: number, deadlineAt: number): UpstreamError {
     if (Date.now() >= deadlineAt) return deadlineError(facts, error);
     const failure = transportError(error, facts);
     const cappedByDeadline = timeoutMs < this.options.timeoutMs;
@@ -303,12 +299,12 @@ export class HttpClient {
     call: Call<T>,
     timeoutMs: number,
     deadlineAt: number,
-    facts: { provider: Provider; method: string; url: string },
     signal: AbortSignal,
     onStatus: (status: number) => void,
   ): Promise<T> {
     const { provider } = this.options;
     const request = call.request;
+    const facts = (): Facts => this.factsOf(call, url);
     let response: Dispatcher.ResponseData;
     try {
       response = await this.dispatcher.request({
@@ -325,14 +321,14 @@ export class HttpClient {
         signal,
       });
     } catch (error) {
-      throw this.attemptFailure(error, facts, timeoutMs, deadlineAt);
+      throw this.attemptFailure(error, facts(), timeoutMs, deadlineAt);
     }
     onStatus(response.statusCode);
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
-      throw this.attemptFailure(error, facts, timeoutMs, deadlineAt);
+      throw this.attemptFailure(error, facts(), timeoutMs, deadlineAt);
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {
@@ -344,7 +340,7 @@ export class HttpClient {
       }
       const retryAfter = parseRetryAfter(response.headers['retry-after']) ?? (status === 429 ? request.retryAfterFrom?.(response.headers) : undefined);
       throw new UpstreamError(`${provider} answered HTTP ${status}`, {
-        ...facts,
+        ...facts(),
         code: statusCode(status),
         status,
         ...(vendorCode ? { vendorCode } : {}),
@@ -355,18 +351,45 @@ export class HttpClient {
     try {
       body = JSON.parse(text) as unknown;
     } catch (error) {
-      throw new UpstreamError(`${provider} sent a body that is not JSON`, { ...facts, code: ErrorCode.UPSTREAM_BAD_RESPONSE, status }, { cause: error });
+      throw new UpstreamError(`${provider} sent a body that is not JSON`, { ...facts(), code: ErrorCode.UPSTREAM_BAD_RESPONSE, status }, { cause: error });
     }
     const checked = request.schema.check(body);
     if (!checked.ok) {
       throw new UpstreamError(
         `${provider} sent a body of an unexpected shape`,
-        { ...facts, code: ErrorCode.UPSTREAM_BAD_RESPONSE, status },
+        { ...facts(), code: ErrorCode.UPSTREAM_BAD_RESPONSE, status },
         { cause: new TypeError(checked.problem) },
       );
     }
     return checked.value;
   }
+}
+
+/** What every UpstreamError of a call carries: never a query string, never a header. */
+interface Facts {
+  provider: Provider;
+  method: string;
+  url: string;
+}
+
+/** A name or value that `application/x-www-form-urlencoded` leaves as it is. */
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+
+/**
+ * The query as URLSearchParams serializes it (`a=1&b=x+y`), without a URL's search params: each
+ * `url.searchParams.append` re-serialized the query and re-parsed the whole URL. Names and values of safe
+ * characters (numbers, cursors, ids) go as they are; any other is serialized by URLSearchParams itself.
+ */
+export function formEncode(query: Record<string, QueryValue>): string {
+  let out = '';
+  for (const name of Object.keys(query)) {
+    const value = query[name];
+    if (value === undefined || value === null) continue;
+    const text = String(value);
+    const pair = FORM_SAFE.test(name) && FORM_SAFE.test(text) ? `${name}=${text}` : new URLSearchParams([[name, text]]).toString();
+    out = out === '' ? pair : `${out}&${pair}`;
+  }
+  return out;
 }
 
 function statusCode(status: number): ErrorCode {
@@ -377,7 +400,7 @@ function statusCode(status: number): ErrorCode {
   return ErrorCode.UPSTREAM_BAD_REQUEST;
 }
 
-function deadlineError(facts: { provider: Provider; method: string; url: string }, cause?: unknown): UpstreamError {
+function deadlineError(facts: Facts, cause?: unknown): UpstreamError {
   return new UpstreamError(
     `${facts.provider} did not answer before this request's deadline`,
     { ...facts, code: ErrorCode.UPSTREAM_TIMEOUT, deadline: true },
@@ -385,7 +408,7 @@ function deadlineError(facts: { provider: Provider; method: string; url: string 
   );
 }
 
-function transportError(error: unknown, facts: { provider: Provider; method: string; url: string }): UpstreamError {
+function transportError(error: unknown, facts: Facts): UpstreamError {
   if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
     return new UpstreamError(`${facts.provider} sent a body over UPSTREAM_MAX_RESPONSE_BYTES`, { ...facts, code: ErrorCode.UPSTREAM_BAD_RESPONSE }, { cause: error });
   }
