@@ -100,8 +100,13 @@ export class HttpClient {
   /** Requests sent, retries included. */
   requestCount = 0;
   private readonly inFlight: InFlightCalls | null;
+  /** Every GET's and every POST's headers, built once: undici reads them, never changes them. */
+  private readonly getHeaders: Record<string, string>;
+  private readonly postHeaders: Record<string, string>;
 
   constructor(private readonly options: HttpClientOptions) {
+    this.getHeaders = { accept: 'application/json', ...options.headers };
+    this.postHeaders = { accept: 'application/json', 'content-type': 'application/json', ...options.headers };
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
     this.basePath = base.pathname.replace(/\/+$/, '');
@@ -311,11 +316,8 @@ export class HttpClient {
         origin: this.origin,
         path: url.pathname + url.search,
         method: call.method,
-        headers:
-          call.body === null
-            ? { accept: 'application/json', ...this.options.headers }
-            : { accept: 'application/json', 'content-type': 'application/json', ...this.options.headers },
-        ...(call.body === null ? {} : { body: call.body }),
+        headers: call.body === null ? this.getHeaders : this.postHeaders,
+        body: call.body,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         // undici takes an EventEmitter-shaped signal beside an AbortSignal (`once('abort')`, `removeListener`).
