@@ -70,13 +70,17 @@ export function createObservability(config: AppConfig, options: ObservabilityOpt
 
 function fanOut(observers: UpstreamObserver[]): UpstreamObserver {
   const attempts = observers.filter((observer) => observer.attempt);
+  // One observer of attempts (metrics, when tracing is off): its own hooks, without a list of ends per attempt.
+  const only = attempts.length === 1 ? attempts[0]! : null;
   return {
-    attempt(start) {
-      const ends = attempts.map((observer) => observer.attempt?.(start)).filter((end) => typeof end === 'function');
-      return (end) => {
-        for (const finish of ends) finish(end);
-      };
-    },
+    attempt: only
+      ? (start) => only.attempt?.(start)
+      : (start) => {
+          const ends = attempts.map((observer) => observer.attempt?.(start)).filter((end) => typeof end === 'function');
+          return (end) => {
+            for (const finish of ends) finish(end);
+          };
+        },
     retry(event) {
       for (const observer of observers) observer.retry?.(event);
     },

@@ -71,13 +71,30 @@ export function createMetrics(configured: readonly Provider[], options: { proces
     return endpoint;
   };
 
+  // Each series' child, looked up once: `labels()` builds and checks a label object (and binds its methods)
+  // on every call. Bounded as the series are: providers, endpoint labels (above), outcomes (error codes).
+  const inFlightOf = new Map<Provider, Gauge.Internal<'provider'>>();
+  const inFlightChild = (provider: Provider): Gauge.Internal<'provider'> => {
+    let child = inFlightOf.get(provider);
+    if (!child) inFlightOf.set(provider, (child = inFlight.labels(provider)));
+    return child;
+  };
+  const durationOf = new Map<string, Histogram.Internal<'provider' | 'endpoint' | 'outcome'>>();
+  const durationChild = (provider: Provider, endpoint: string, outcome: string): Histogram.Internal<'provider' | 'endpoint' | 'outcome'> => {
+    const key = `${provider} ${endpoint} ${outcome}`;
+    let child = durationOf.get(key);
+    if (!child) durationOf.set(key, (child = duration.labels(provider, endpoint, outcome)));
+    return child;
+  };
+
   const observer: UpstreamObserver = {
     attempt({ provider, endpoint }) {
-      inFlight.labels(provider).inc();
+      const attempts = inFlightChild(provider);
+      attempts.inc();
       const label = endpointLabel(provider, endpoint);
       return ({ outcome, durationMs }) => {
-        inFlight.labels(provider).dec();
-        duration.labels(provider, label, ERROR_CODE.test(outcome) || outcome === 'ok' ? outcome : 'OTHER').observe(durationMs / 1000);
+        attempts.dec();
+        durationChild(provider, label, ERROR_CODE.test(outcome) || outcome === 'ok' ? outcome : 'OTHER').observe(durationMs / 1000);
       };
     },
     retry({ provider }) {
