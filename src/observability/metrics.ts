@@ -114,7 +114,7 @@ export function createMetrics(configured: readonly Provider[], options: { proces
     registry,
     observer,
     plugin: () =>
-      usePrometheus({
+      observedOnceWritten(usePrometheus({
         registry,
         endpoint: '/metrics',
         skipIntrospection: true,
@@ -143,6 +143,27 @@ export function createMetrics(configured: readonly Provider[], options: { proces
             fillLabelsFn: (params) => ({ phase: params.errorPhase ?? 'execute', code: errorCode(params.error) }),
           }),
         },
-      }),
+      })),
+  };
+}
+
+/**
+ * The plugin's `onResponse` (which observes graphql_yoga_http_duration) run once the response is on its way:
+ * Yoga calls it before the response is written, so its label hashing and bucket search sat on every page's
+ * path. The duration it reads then includes writing the response, as an HTTP duration should.
+ */
+function observedOnceWritten(plugin: Plugin): Plugin {
+  const { onResponse } = plugin;
+  if (!onResponse) return plugin;
+  return {
+    ...plugin,
+    onResponse(payload) {
+      setImmediate(() => {
+        // Out of the request now: a failure to observe must not become an uncaught exception.
+        Promise.resolve()
+          .then(() => onResponse(payload))
+          .catch((error: unknown) => process.emitWarning(`graphql_yoga_http_duration not observed: ${String(error)}`));
+      });
+    },
   };
 }

@@ -74,6 +74,17 @@ describe('metrics, logs and traces over HTTP', () => {
     expect(sample(text, 'graphql_envelop_request_duration_count{operationType="query"}')).toBeGreaterThanOrEqual(1);
   });
 
+  it('observes the HTTP duration of every request and logs one line for each, once its response is written', async () => {
+    const series = 'graphql_yoga_http_duration_count{method="POST",statusCode="200",operationType="query"}';
+    const before = sample(await metrics(graph), series) ?? 0;
+    const ids = ['duration-1', 'duration-2', 'duration-3'];
+    for (const id of ids) await post(graph, { query: INBOX, variables: { first: 1 } }, { 'x-request-id': id });
+    expect(sample(await metrics(graph), series)).toBe(before + ids.length);
+    for (const id of ids) {
+      expect(log.lines.filter((line) => line.requestId === id)).toEqual([expect.objectContaining({ msg: 'graphql request', status: 200, durationMs: expect.any(Number) })]);
+    }
+  });
+
   it('after a vendor failure: its outcome, its retry and its error code are counted', async () => {
     const before = await metrics(graph);
     const errorsBefore = sample(before, 'graphql_envelop_error_result{phase="execute",code="UPSTREAM_UNAVAILABLE"}') ?? 0;
