@@ -378,7 +378,8 @@ export class HttpClient {
 class AttemptLimit {
   aborted = false;
   reason: DOMException | undefined = undefined;
-  private listener: (() => void) | null = null;
+  // undici 7's request() adds one listener; kept as a list so a version that adds another loses none.
+  private listeners: Array<() => void> = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(ms: number) {
@@ -386,7 +387,7 @@ class AttemptLimit {
   }
 
   on(_event: 'abort', listener: () => void): this {
-    this.listener = listener;
+    this.listeners.push(listener);
     return this;
   }
 
@@ -395,21 +396,22 @@ class AttemptLimit {
   }
 
   removeListener(_event: 'abort', listener: () => void): this {
-    if (this.listener === listener) this.listener = null;
+    const index = this.listeners.indexOf(listener);
+    if (index !== -1) this.listeners.splice(index, 1);
     return this;
   }
 
   clear(): void {
     clearTimeout(this.timer);
-    this.listener = null;
+    this.listeners = [];
   }
 
   private abort(): void {
     this.aborted = true;
     this.reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    const listener = this.listener;
-    this.listener = null;
-    listener?.();
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) listener();
   }
 }
 
