@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { percentile } from './percentile.js';
 
 /**
  * Where a target's own time goes on the path of a page that ran alone: read inside the target from
@@ -39,10 +40,9 @@ interface Timed {
 
 const now = (): number => performance.now();
 
+/** 0 when no page was timed, so the JSON holds a number. */
 function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number((sorted[Math.floor(sorted.length / 2)] as number).toFixed(3));
+  return values.length === 0 ? 0 : Number(percentile(values, 0.5).toFixed(3));
 }
 
 class CriticalPathRecorder {

@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { configuredProviders, loadConfig } from '../src/config.js';
 import { VENDORS } from '../src/vendors/vendors.js';
 import { CRITICAL_PATH_PATH, type CriticalPathStats } from './critical-path.js';
+import { percentile } from './percentile.js';
 import { ALLOCATION_PATH, STATS_PATH, callHeaders, type AllocationStats, type ProcessStats, type UpstreamCall } from './child.js';
 import type { ReplayCounters } from './replay.js';
 import { meshSubgraphs, PEER_SCENARIOS, type PeerScenario } from './peers/scenarios.js';
@@ -530,12 +531,6 @@ function combine(runs: Measured[]): Measured {
     rssPeakBytes: Math.max(sum.rssPeakBytes, run.rssPeakBytes),
     rssAfterBytes: run.rssAfterBytes,
   }));
-}
-
-function percentile(values: number[], share: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] as number;
 }
 
 interface TargetFigures {
